@@ -1,0 +1,203 @@
+// Command wxtill is a point-of-sale till for WeChat Pay (扫码收银台).
+//
+// main only wires: it reads the global flags, picks the subcommand, opens what that
+// subcommand needs and hands over to the package whose job it is (see docs/ and DESIGN.md).
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2/app"
+
+	"wxtill/ui"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// globals are the flags that come before the subcommand.
+type globals struct {
+	config string // merchant config file (TOML)
+	data   string // ledger and backups
+	lang   string // zh-CN or en
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(g globals, args []string) int
+}
+
+// commands lists the subcommands in the order --help shows them.
+var commands = []command{
+	{"sandbox", "run the WeChat Pay APIv3 simulator / 运行微信支付模拟服务", cmdSandbox},
+	{"charge", "take one payment from the terminal / 在终端收一笔款", cmdCharge},
+	{"recover", "settle every unfinished sale now / 立即核对所有未完成的交易", cmdRecover},
+	{"report", "print totals for a day or range / 打印日报或区间汇总", cmdReport},
+	{"doctor", "check config, keys, clock and the API / 检查配置、密钥、时钟和接口", cmdDoctor},
+	{"version", "print the version / 显示版本", cmdVersion},
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run parses the global flags and dispatches; it returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	g := globals{config: defaultConfigPath(), data: defaultDataDir(), lang: os.Getenv("WXTILL_LANG")}
+	fs := flag.NewFlagSet("wxtill", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&g.config, "config", g.config, "merchant config `FILE` (TOML)")
+	fs.StringVar(&g.data, "data", g.data, "data `DIR` for the ledger and backups")
+	fs.StringVar(&g.lang, "lang", g.lang, "interface language: zh-CN (default) or en")
+	fs.Usage = func() { usage(fs, stderr) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage(fs, stdout)
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() == 0 {
+		return runGUI(g, stderr)
+	}
+	name := fs.Arg(0)
+	for _, c := range commands {
+		if c.name == name {
+			return c.run(g, fs.Args()[1:])
+		}
+	}
+	if name == "help" {
+		usage(fs, stdout)
+		return 0
+	}
+	fmt.Fprintf(stderr, "wxtill: unknown command %q / 未知命令; see wxtill --help\n", name)
+	return 2
+}
+
+func usage(fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprintln(w, "wxtill — 扫码收银台, a WeChat Pay point-of-sale till")
+	fmt.Fprintln(w, "\nUsage: wxtill [global flags] [command] [flags]")
+	fmt.Fprintln(w, "With no command, the till's window opens (demo mode on the built-in sandbox when no merchant config exists).")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nGlobal flags:")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fmt.Fprintln(w, "\nRun 'wxtill COMMAND --help' for a command's flags.")
+}
+
+func runGUI(g globals, stderr io.Writer) int {
+	a := app.NewWithID("cn.wxtill.till")
+	if err := ui.Run(a, ui.Options{Lang: g.lang, DataDir: g.data}); err != nil {
+		fmt.Fprintln(stderr, "wxtill:", err)
+		return 1
+	}
+	return 0
+}
+
+// subcommand makes the flag set of a subcommand, with --help text and the usual exits.
+func subcommand(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet("wxtill "+name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: wxtill %s\n\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseSub parses a subcommand's flags; it returns an exit status and false when the
+// command should stop (help asked for: 0; bad flags: 2).
+func parseSub(fs *flag.FlagSet, args []string) (int, bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, false
+		}
+		return 2, false
+	}
+	return 0, true
+}
+
+// notYet is what a subcommand says until the issue that builds it lands.
+func notYet(name string) int {
+	fmt.Fprintf(os.Stderr, "wxtill %s: not available yet in this version / 此版本尚未提供该功能\n", name)
+	return 2
+}
+
+func cmdSandbox(g globals, args []string) int {
+	fs := subcommand("sandbox", "sandbox [--addr 127.0.0.1:8700] [--write-config FILE]")
+	if code, ok := parseSub(fs, args); !ok {
+		return code
+	}
+	return notYet("sandbox")
+}
+
+func cmdCharge(g globals, args []string) int {
+	fs := subcommand("charge", "charge --amount 12.50 [--description TEXT] [--wait 3m] [--json]")
+	if code, ok := parseSub(fs, args); !ok {
+		return code
+	}
+	return notYet("charge")
+}
+
+func cmdRecover(g globals, args []string) int {
+	fs := subcommand("recover", "recover [--json]")
+	if code, ok := parseSub(fs, args); !ok {
+		return code
+	}
+	return notYet("recover")
+}
+
+func cmdReport(g globals, args []string) int {
+	fs := subcommand("report", "report [--date YYYY-MM-DD] [--from D --to D] [--json]")
+	if code, ok := parseSub(fs, args); !ok {
+		return code
+	}
+	return notYet("report")
+}
+
+func cmdDoctor(g globals, args []string) int {
+	fs := subcommand("doctor", "doctor")
+	if code, ok := parseSub(fs, args); !ok {
+		return code
+	}
+	return notYet("doctor")
+}
+
+func cmdVersion(g globals, args []string) int {
+	fs := subcommand("version", "version")
+	if code, ok := parseSub(fs, args); !ok {
+		return code
+	}
+	fmt.Println("wxtill", version)
+	return 0
+}
+
+func defaultConfigPath() string {
+	return filepath.Join(xdgDir("XDG_CONFIG_HOME", ".config"), "wxtill", "config.toml")
+}
+
+func defaultDataDir() string {
+	return filepath.Join(xdgDir("XDG_DATA_HOME", filepath.Join(".local", "share")), "wxtill")
+}
+
+// xdgDir follows the XDG base directory spec: the variable if it holds an absolute path,
+// else the fallback under $HOME.
+func xdgDir(env, fallback string) string {
+	if d := os.Getenv(env); strings.HasPrefix(d, "/") {
+		return d
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		home = "."
+	}
+	return filepath.Join(home, fallback)
+}

@@ -1,0 +1,135 @@
+package pos
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// Money is an amount in fen (分, 1/100 yuan). Every amount in wxtill is Money; no float
+// ever holds one. Parse what people type with ParseAmount; show it with String.
+type Money int64
+
+// DefaultCeiling is the largest amount ParseAmount accepts when the till sets no other:
+// ¥100,000.00, far above a corner shop's sale yet far below int64 overflow.
+const DefaultCeiling Money = 100_000_00
+
+// Errors of ParseAmount. Each says what is wrong; the UI maps them to its own words.
+var (
+	ErrAmountEmpty     = errors.New("amount is empty: type an amount such as 12.50")
+	ErrAmountSyntax    = errors.New("amount is not a number: use digits and at most one decimal point, such as 12.50")
+	ErrAmountPrecision = errors.New("amount has more than two decimal places: the smallest unit is 0.01 (one fen)")
+	ErrAmountNegative  = errors.New("amount is negative: type a positive amount")
+	ErrAmountZero      = errors.New("amount is zero: type an amount above 0.00")
+	ErrAmountTooLarge  = errors.New("amount is above this till's ceiling")
+)
+
+// ParseAmount reads an amount as a cashier types it: "12", "12.5", "12.50", "¥12.50",
+// "￥12.50", with full-width digits and point accepted. It rejects empty text, anything
+// that is not a plain decimal, more than two decimals, negatives, zero and amounts above
+// ceiling (DefaultCeiling when ceiling <= 0).
+func ParseAmount(text string, ceiling Money) (Money, error) {
+	if ceiling <= 0 {
+		ceiling = DefaultCeiling
+	}
+	s := strings.TrimSpace(toHalfWidth(text))
+	s = strings.TrimPrefix(s, "¥")
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, ErrAmountEmpty
+	}
+	if s[0] == '-' {
+		return 0, ErrAmountNegative
+	}
+	s = strings.TrimPrefix(s, "+")
+	whole, frac, hasPoint := strings.Cut(s, ".")
+	if whole == "" && (!hasPoint || frac == "") {
+		return 0, ErrAmountSyntax
+	}
+	if hasPoint && frac == "" {
+		return 0, ErrAmountSyntax // "12." is most likely a slip of the finger
+	}
+	if !allDigits(whole) || !allDigits(frac) {
+		return 0, ErrAmountSyntax
+	}
+	if len(frac) > 2 {
+		return 0, ErrAmountPrecision
+	}
+	var fen Money
+	for _, c := range whole + (frac + "00")[:2] {
+		fen = fen*10 + Money(c-'0')
+		if fen > ceiling*100 { // stop long before int64 could overflow
+			return 0, tooLarge(ceiling)
+		}
+	}
+	if fen == 0 {
+		return 0, ErrAmountZero
+	}
+	if fen > ceiling {
+		return 0, tooLarge(ceiling)
+	}
+	return fen, nil
+}
+
+func tooLarge(ceiling Money) error {
+	return &ceilingError{ceiling}
+}
+
+// ceilingError says which ceiling was passed and still matches ErrAmountTooLarge.
+type ceilingError struct{ ceiling Money }
+
+func (e *ceilingError) Error() string {
+	return ErrAmountTooLarge.Error() + " (" + e.ceiling.String() + ")"
+}
+func (e *ceilingError) Unwrap() error { return ErrAmountTooLarge }
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// toHalfWidth turns full-width digits, point, plus, minus and yen sign (common with
+// Chinese input methods) into their ASCII forms.
+func toHalfWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '０' && r <= '９':
+			return '0' + (r - '０')
+		case r == '．' || r == '。':
+			return '.'
+		case r == '＋':
+			return '+'
+		case r == '－' || r == '−':
+			return '-'
+		case r == '￥':
+			return '¥'
+		}
+		return r
+	}, s)
+}
+
+// String formats m for people: "¥12.50", "-¥0.05".
+func (m Money) String() string {
+	if m < 0 {
+		return "-¥" + Money(-m).Yuan()
+	}
+	return "¥" + m.Yuan()
+}
+
+// Yuan formats m as a plain decimal with two places, "12.50", for files and JSON.
+func (m Money) Yuan() string {
+	sign := ""
+	u := uint64(m)
+	if m < 0 {
+		sign, u = "-", uint64(-m)
+	}
+	cents := strconv.FormatUint(u%100, 10)
+	if len(cents) == 1 {
+		cents = "0" + cents
+	}
+	return sign + strconv.FormatUint(u/100, 10) + "." + cents
+}
