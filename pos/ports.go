@@ -174,7 +174,9 @@ type Ledger interface {
 	UpdateSale(s Sale, ev Event) error
 	// Sale returns the sale with that number, or ErrNotFound.
 	Sale(outTradeNo string) (Sale, error)
-	// UnsettledSales returns every sale whose state is not Settled, oldest first.
+	// UnsettledSales returns every sale for which NeedsRecovery is true (state not
+	// Settled, or CloseWanted set, e.g. a cash sale whose WeChat order is still to be
+	// closed), oldest first.
 	UnsettledSales() ([]Sale, error)
 	// Events returns a sale's events in order.
 	Events(outTradeNo string) ([]Event, error)

@@ -27,9 +27,34 @@ type Sale struct {
 	// that WeChat has not yet confirmed closed; recovery keeps closing it.
 	CloseWanted bool   `json:"close_wanted,omitempty"`
 	LastError   string `json:"last_error,omitempty"` // the latest gateway trouble, for people
+	// Flag marks a sale the owner must look at (FlagPaidTwice); empty when all is well.
+	Flag string `json:"flag,omitempty"`
 
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// FlagPaidTwice: WeChat reported the sale paid after the cashier took cash for it. The
+// WeChat payment is kept on the sale (TransactionID, PaidAt) so it is never lost; the
+// owner refunds one of the two.
+const FlagPaidTwice = "paid_twice"
+
+// NeedsRecovery reports whether recovery must still look at the sale: its payment is not
+// settled, or a WeChat order it gave up on (CloseWanted) is not yet confirmed closed.
+func (s Sale) NeedsRecovery() bool { return !s.State.Settled() || s.CloseWanted }
+
+// Change is the cash to hand back on a cash sale (0 when none).
+func (s Sale) Change() Money {
+	if s.Method != MethodCash || s.Tendered <= s.Total {
+		return 0
+	}
+	return s.Tendered - s.Total
+}
+
+// clone copies s so that its Lines are not shared with the caller's copy.
+func (s Sale) clone() Sale {
+	s.Lines = append([]Line(nil), s.Lines...)
+	return s
 }
 
 // Line is one row of a sale: a catalog item or a custom amount.
