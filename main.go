@@ -10,11 +10,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"wxtill/pos"
 	"wxtill/ui"
 )
 
@@ -96,8 +100,19 @@ func usage(fs *flag.FlagSet, w io.Writer) {
 }
 
 func runGUI(g globals, stderr io.Writer) int {
+	opt := ui.Options{Lang: g.lang, TillID: "01", Products: pos.SampleProducts()}
+	if _, err := os.Stat(g.config); err != nil {
+		opt.Demo = true // no merchant config: demo mode on the embedded sandbox
+	}
 	a := app.NewWithID("cn.wxtill.till")
-	if err := ui.Run(a, ui.Options{Lang: g.lang, DataDir: g.data}); err != nil {
+	// SIGTERM (shutdown, a service manager) and Ctrl-C close the window like a person would.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
+	go func() {
+		<-sig
+		fyne.Do(a.Quit)
+	}()
+	if err := ui.Run(a, opt); err != nil {
 		fmt.Fprintln(stderr, "wxtill:", err)
 		return 1
 	}
