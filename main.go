@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"wxtill/pos"
+	"wxtill/storage"
 	"wxtill/ui"
 )
 
@@ -172,11 +173,22 @@ func cmdRecover(g globals, args []string) int {
 }
 
 func cmdReport(g globals, args []string) int {
-	fs := subcommand("report", "report [--date YYYY-MM-DD] [--from D --to D] [--json]")
+	fs := subcommand("report", "report [--date YYYY-MM-DD] [--from D --to D] [--json] [--check] [--backup FILE]")
+	a := storage.ReportArgs{Ledger: storage.Path(g.data)}
+	fs.StringVar(&a.Date, "date", "", "one `day` YYYY-MM-DD (default today)")
+	fs.StringVar(&a.From, "from", "", "first `day` of a range, inclusive")
+	fs.StringVar(&a.To, "to", "", "last `day` of a range, inclusive (default today)")
+	fs.BoolVar(&a.JSON, "json", false, "print one JSON object for scripts (fen as integers, yuan as strings)")
+	fs.BoolVar(&a.Check, "check", false, "verify the totals and indexes against the sales; exit 1 on differences")
+	fs.StringVar(&a.Backup, "backup", "", "write a consistent copy of the ledger to `FILE`")
 	if code, ok := parseSub(fs, args); !ok {
 		return code
 	}
-	return notYet("report")
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "wxtill report: unexpected argument %q / 多余的参数\n", fs.Arg(0))
+		return 2
+	}
+	return storage.RunReport(a, os.Stdout, os.Stderr)
 }
 
 func cmdDoctor(g globals, args []string) int {
