@@ -1,0 +1,146 @@
+package payment
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/wechatpay-apiv3/wechatpay-go/core"
+	"github.com/wechatpay-apiv3/wechatpay-go/services/payments"
+	"github.com/wechatpay-apiv3/wechatpay-go/services/payments/native"
+
+	"wxtill/pos"
+)
+
+// chinaTime is the zone WeChat writes its times in (+08:00, no daylight saving).
+var chinaTime = time.FixedZone("CST", 8*60*60)
+
+// PrepayNative creates a Native order and returns its code_url. time_expire is
+// o.ExpiresAt, or now + [store] order_expiry when that is zero; attach is o.Attach, or the
+// till id when that is empty.
+func (g *Gateway) PrepayNative(ctx context.Context, o pos.NativeOrder) (string, error) {
+	if err := checkTradeNo(o.OutTradeNo); err != nil {
+		return "", err
+	}
+	if err := checkTotal(o.Total); err != nil {
+		return "", err
+	}
+	expires := o.ExpiresAt
+	if expires.IsZero() {
+		expires = g.now().Add(g.cfg.Store.OrderExpiry)
+	}
+	expires = expires.In(chinaTime).Truncate(time.Second)
+	req := native.PrepayRequest{
+		Appid:       core.String(g.cfg.Merchant.AppID),
+		Mchid:       core.String(g.cfg.Merchant.MchID),
+		Description: core.String(g.description(o.Description)),
+		OutTradeNo:  core.String(o.OutTradeNo),
+		TimeExpire:  &expires,
+		Attach:      core.String(g.attach(o.Attach)),
+		NotifyUrl:   core.String(g.notifyURL()),
+		Amount:      &native.Amount{Total: core.Int64(int64(o.Total)), Currency: core.String("CNY")},
+	}
+	resp, result, err := g.native.Prepay(ctx, req)
+	if err != nil {
+		return "", classify(err, result)
+	}
+	if resp.CodeUrl == nil || *resp.CodeUrl == "" {
+		return "", badResponse(statusOf(result), fmt.Errorf("prepay reply has no code_url"))
+	}
+	return *resp.CodeUrl, nil
+}
+
+// notifyURL is the configured one, or a placeholder: WeChat requires the field even
+// from a till that learns every result by querying.
+func (g *Gateway) notifyURL() string {
+	if g.cfg.WeChatPay.NotifyURL != "" {
+		return g.cfg.WeChatPay.NotifyURL
+	}
+	return placeholderNotifyURL
+}
+
+// Query asks for an order's state by out_trade_no.
+func (g *Gateway) Query(ctx context.Context, outTradeNo string) (pos.OrderStatus, error) {
+	if err := checkTradeNo(outTradeNo); err != nil {
+		return pos.OrderStatus{}, err
+	}
+	tx, result, err := g.native.QueryOrderByOutTradeNo(ctx, native.QueryOrderByOutTradeNoRequest{
+		OutTradeNo: core.String(outTradeNo),
+		Mchid:      core.String(g.cfg.Merchant.MchID),
+	})
+	if err != nil {
+		return pos.OrderStatus{}, classify(err, result)
+	}
+	st, err := orderStatus(tx, outTradeNo)
+	if err != nil {
+		return pos.OrderStatus{}, badResponse(statusOf(result), err)
+	}
+	return st, nil
+}
+
+// Close closes an unpaid order (WeChat answers 204). A paid order gives ClassSettled
+// with code ORDERPAID.
+func (g *Gateway) Close(ctx context.Context, outTradeNo string) error {
+	if err := checkTradeNo(outTradeNo); err != nil {
+		return err
+	}
+	result, err := g.native.CloseOrder(ctx, native.CloseOrderRequest{
+		OutTradeNo: core.String(outTradeNo),
+		Mchid:      core.String(g.cfg.Merchant.MchID),
+	})
+	return classify(err, result)
+}
+
+var knownTradeStates = map[string]pos.TradeState{
+	"SUCCESS": pos.TradeSuccess, "NOTPAY": pos.TradeNotPay, "CLOSED": pos.TradeClosed,
+	"REFUND": pos.TradeRefund, "USERPAYING": pos.TradeUserPaying, "PAYERROR": pos.TradePayError,
+	"REVOKED": pos.TradeRevoked,
+}
+
+// orderStatus checks and converts WeChat's transaction. A reply about another order, in
+// an unknown state, with negative amounts or a malformed time is an error, never a result.
+func orderStatus(tx *payments.Transaction, want string) (pos.OrderStatus, error) {
+	if tx == nil {
+		return pos.OrderStatus{}, fmt.Errorf("empty reply")
+	}
+	st := pos.OrderStatus{OutTradeNo: want}
+	if got := deref(tx.OutTradeNo); got != "" && got != want {
+		return st, fmt.Errorf("reply is about order %q, not %q", got, want)
+	}
+	state, ok := knownTradeStates[deref(tx.TradeState)]
+	if !ok {
+		return st, fmt.Errorf("unknown trade_state %q", deref(tx.TradeState))
+	}
+	st.State = state
+	st.StateDesc = deref(tx.TradeStateDesc)
+	st.TransactionID = deref(tx.TransactionId)
+	if tx.Amount != nil {
+		st.Total = pos.Money(derefInt(tx.Amount.Total))
+		st.PayerTotal = pos.Money(derefInt(tx.Amount.PayerTotal))
+	}
+	if st.Total < 0 || st.PayerTotal < 0 {
+		return st, fmt.Errorf("negative amount in reply")
+	}
+	if s := deref(tx.SuccessTime); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return st, fmt.Errorf("success_time %q is not RFC 3339", s)
+		}
+		st.SuccessTime = t
+	}
+	return st, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func derefInt(n *int64) int64 {
+	if n == nil {
+		return 0
+	}
+	return *n
+}
