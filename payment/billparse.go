@@ -189,7 +189,7 @@ func parseYuan(s string, round bool) (pos.Money, error) {
 			return 0, fmt.Errorf("%q has more than two decimals", s)
 		}
 	}
-	fen, _ := strconv.ParseInt(whole+(frac+"00")[:2], 10, 64)
+	fen, _ := strconv.ParseInt(whole+(frac + "00")[:2], 10, 64)
 	if extra != "" && extra[0] >= '5' {
 		fen++
 	}

@@ -113,11 +113,11 @@ func certificateError(err error) error {
 	case strings.Contains(msg, "decrypt downloaded certificate"):
 		return &pos.GatewayError{Class: pos.ClassRejected, Code: "APIV3_KEY_MISMATCH",
 			Message: "平台证书无法用 APIv3 密钥解密：密钥不对 / the platform certificates do not decrypt with the APIv3 key: wrong key",
-			Err: errors.New("AES-GCM authentication failed")}
+			Err:     errors.New("AES-GCM authentication failed")}
 	case strings.Contains(msg, "no certificate downloaded"):
 		return &pos.GatewayError{Class: pos.ClassRejected, Code: "NO_CERTIFICATE",
 			Message: "没有可下载的平台证书：请改用微信支付公钥模式 / no platform certificate to download: use WeChat Pay public-key mode",
-			Err: err}
+			Err:     err}
 	}
 	return classify(err, nil)
 }

@@ -74,4 +74,3 @@ func newHTTPClient(base *url.URL, timeout time.Duration, maxBody int64) *http.Cl
 		},
 	}
 }
-
