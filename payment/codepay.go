@@ -82,6 +82,13 @@ func (g *Gateway) PayCode(ctx context.Context, o pos.CodeOrder) (pos.OrderStatus
 	if err := core.UnMarshalResponse(result.Response, tx); err != nil {
 		return pos.OrderStatus{}, badResponse(statusOf(result), err)
 	}
+	if tx.TradeState == nil {
+		// A 202 may carry only {"code":"USERPAYING","message":...}.
+		var reply struct{ Code, Message string }
+		if core.UnMarshalResponse(result.Response, &reply) == nil && reply.Code == string(pos.TradeUserPaying) {
+			return pos.OrderStatus{OutTradeNo: o.OutTradeNo, State: pos.TradeUserPaying, StateDesc: reply.Message}, nil
+		}
+	}
 	st, err := orderStatus(tx, o.OutTradeNo)
 	if err != nil {
 		return pos.OrderStatus{}, badResponse(statusOf(result), err)

@@ -76,6 +76,13 @@ type secrets struct {
 	publicKey   *rsa.PublicKey
 }
 
+// Format prints a Config with its secrets left out, whatever the verb: fmt would
+// otherwise walk into the unexported key material.
+func (c Config) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, "payment.Config{Path:%q Merchant:%+v WeChatPay:%+v Store:%+v secrets:[redacted]}",
+		c.Path, c.Merchant, c.WeChatPay, c.Store)
+}
+
 // PublicKeyMode reports whether responses are verified with the WeChat Pay public key
 // (public_key_id set) rather than downloaded platform certificates.
 func (c *Config) PublicKeyMode() bool { return c.WeChatPay.PublicKeyID != "" }
