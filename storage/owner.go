@@ -91,7 +91,7 @@ func (l *Ledger) Audit(actor, action, detail string) error {
 		return err
 	}
 	return l.update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketAudit)
+		b := appendBucket(tx, bucketAudit)
 		seq, err := b.NextSequence()
 		if err != nil {
 			return err

@@ -60,7 +60,7 @@ func (l *Ledger) createSale(tx *bolt.Tx, s pos.Sale, ev pos.Event) error {
 		return err
 	}
 	key := saleKey(s.CreatedAt, s.OutTradeNo)
-	if err := tx.Bucket(bucketSaleNo).Put([]byte(s.OutTradeNo), key); err != nil {
+	if err := appendBucket(tx, bucketSaleNo).Put([]byte(s.OutTradeNo), key); err != nil {
 		return err
 	}
 	return l.writeSale(tx, key, nil, s, ev)
@@ -126,7 +126,7 @@ func (l *Ledger) writeSale(tx *bolt.Tx, key []byte, old *pos.Sale, s pos.Sale, e
 	if err != nil {
 		return err
 	}
-	if err := tx.Bucket(bucketSales).Put(key, v); err != nil {
+	if err := appendBucket(tx, bucketSales).Put(key, v); err != nil {
 		return err
 	}
 	open := tx.Bucket(bucketOpenSales)
@@ -156,7 +156,7 @@ func (l *Ledger) appendEvent(tx *bolt.Tx, key []byte, ev pos.Event) error {
 	if ev.At.IsZero() {
 		ev.At = l.now()
 	}
-	events := tx.Bucket(bucketEvents)
+	events := appendBucket(tx, bucketEvents)
 	v, err := encodeEvent(ev)
 	if err != nil {
 		return err

@@ -28,6 +28,17 @@ var (
 
 var keySchema = []byte("schema")
 
+// appendFill is the page fill for buckets whose keys mostly grow (sales and events by
+// time): bbolt's default of one half would leave every page half empty.
+const appendFill = 0.9
+
+// appendBucket returns a bucket for writing keys that mostly come at its end.
+func appendBucket(tx *bolt.Tx, name []byte) *bolt.Bucket {
+	b := tx.Bucket(name)
+	b.FillPercent = appendFill
+	return b
+}
+
 // migrations bring a ledger from schema version i to i+1; the current version is their
 // count. Append only: never edit or reorder one that has shipped.
 var migrations = []func(tx *bolt.Tx) error{
