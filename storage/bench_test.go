@@ -267,3 +267,15 @@ func BenchmarkBackup1M(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheck1M is `wxtill report --check` on the big ledger: bbolt's page check and a
+// recount of every sale and refund.
+func BenchmarkCheck1M(b *testing.B) {
+	l := openBench(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := l.Check(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
