@@ -238,8 +238,10 @@ func (d *doctor) checkAPIv3Key(ctx context.Context, c *Config) {
 		d.pass(checkAPIv3, "能解密平台证书 / decrypts the platform certificates")
 	case pos.CodeOf(err) == "APIV3_KEY_MISMATCH":
 		d.fail(checkAPIv3, messageOf(err), fixFor401(err))
+	case pos.CodeOf(err) == "NO_CERTIFICATE" || pos.ClassOf(err) == pos.ClassNotFound:
+		d.pass(checkAPIv3, "长度正确；服务器无平台证书可供核对 / right length; the server has no platform certificates to try it on")
 	default:
-		d.pass(checkAPIv3, "长度正确；服务器无平台证书可供核对 / right length; the server has no platform certificates to try it on ("+pos.CodeOf(err)+")")
+		fmt.Fprintf(d.out, "- %s: 未能核对 / not tried (%s)\n", checkAPIv3, pos.CodeOf(err))
 	}
 }
 
