@@ -104,9 +104,7 @@ func TestCatalogSettingsAudit(t *testing.T) {
 	must(t, l.PutProduct(pos.Product{SKU: "A1", Name: "可乐", Price: 300}))
 	must(t, l.PutProduct(pos.Product{SKU: "A1", Name: "可乐 330ml", Price: 350}))
 	for _, bad := range []pos.Product{{SKU: "", Name: "x"}, {SKU: "X", Name: ""}, {SKU: "Y", Name: "y", Price: -1}} {
-		if err := l.PutProduct(bad); !errors.Is(err, ErrInvalid) {
-			t.Fatalf("PutProduct(%+v) = %v, want ErrInvalid", bad, err)
-		}
+		expectErrIs(t, fmt.Sprintf("PutProduct(%+v)", bad), l.PutProduct(bad), ErrInvalid)
 	}
 	ps, err := l.Products()
 	must(t, err)
@@ -114,9 +112,7 @@ func TestCatalogSettingsAudit(t *testing.T) {
 		t.Fatalf("products = %+v", ps)
 	}
 	must(t, l.DeleteProduct("B2"))
-	if err := l.DeleteProduct("B2"); !errors.Is(err, pos.ErrNotFound) {
-		t.Fatalf("deleting a missing product: %v", err)
-	}
+	expectErrIs(t, "deleting a missing product", l.DeleteProduct("B2"), pos.ErrNotFound)
 
 	if _, err := l.Setting("pin.hash"); !errors.Is(err, pos.ErrNotFound) {
 		t.Fatalf("unset setting: %v", err)
@@ -130,9 +126,7 @@ func TestCatalogSettingsAudit(t *testing.T) {
 	must(t, l.Audit("owner", "refund", "N1 ¥1.00"))
 	clock.Advance(25 * 60 * 60 * 1e9)
 	must(t, l.Audit("owner", "settings", "shop name"))
-	if err := l.Audit("owner", "", ""); !errors.Is(err, ErrInvalid) {
-		t.Fatalf("audit without action: %v", err)
-	}
+	expectErrIs(t, "audit without action", l.Audit("owner", "", ""), ErrInvalid)
 	all, err := l.AuditLog(day1, day1.AddDate(0, 0, 3))
 	must(t, err)
 	first, err := l.AuditLog(day1, day1.AddDate(0, 0, 1))

@@ -72,19 +72,18 @@ func TestReportJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("not one JSON object: %v\n%s", err, out)
 	}
-	native := got.ByMethod[pos.MethodNative]
-	switch {
-	case got.From != "2025-03-14" || got.To != "2025-03-15":
-		t.Fatalf("range %s..%s", got.From, got.To)
-	case got.Count != 2 || got.GrossFen != 2050 || got.Gross != "20.50" || got.RefundsFen != 250 || got.NetFen != 1800 || got.Net != "18.00":
-		t.Fatalf("figures = %+v", got.jsonFigures)
-	case native.GrossFen != 1250 || native.RefundsFen != 250 || native.Net != "10.00" || got.ByMethod[pos.MethodCash].Count != 1:
-		t.Fatalf("by method = %+v", got.ByMethod)
-	case len(got.ByHour) != 24 || got.ByHour[14].GrossFen != 800 || len(got.Days) != 2 || got.Days[1].RefundsFen != 250:
-		t.Fatalf("hours/days = %+v %+v", got.ByHour, got.Days)
-	case got.UnsettledSales != 1 || got.UnsettledRefunds != 0:
-		t.Fatalf("unsettled = %d/%d", got.UnsettledSales, got.UnsettledRefunds)
+	expectEqual(t, "range", got.From+".."+got.To, "2025-03-14..2025-03-15")
+	expectEqual(t, "figures", got.jsonFigures, jsonFigures{Count: 2, GrossFen: 2050, Gross: "20.50",
+		RefundCount: 1, RefundsFen: 250, Refunds: "2.50", NetFen: 1800, Net: "18.00"})
+	expectEqual(t, "native", got.ByMethod[pos.MethodNative], jsonFigures{Count: 1, GrossFen: 1250, Gross: "12.50",
+		RefundCount: 1, RefundsFen: 250, Refunds: "2.50", NetFen: 1000, Net: "10.00"})
+	expectEqual(t, "cash sales", got.ByMethod[pos.MethodCash].Count, 1)
+	expectEqual(t, "unsettled", [2]int{got.UnsettledSales, got.UnsettledRefunds}, [2]int{1, 0})
+	if len(got.ByHour) != 24 || len(got.Days) != 2 {
+		t.Fatalf("%d hours, %d days; want 24 and 2", len(got.ByHour), len(got.Days))
 	}
+	expectEqual(t, "hour 14", got.ByHour[14], jsonHour{Hour: 14, Count: 1, GrossFen: 800, Gross: "8.00"})
+	expectEqual(t, "second day", got.Days[1].Day+" "+got.Days[1].Net, "2025-03-15 -2.50")
 }
 
 func TestReportBadFlagsAndMissingLedger(t *testing.T) {

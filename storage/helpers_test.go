@@ -2,6 +2,7 @@ package storage
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -134,3 +135,29 @@ func fileDigest(t testing.TB, path string) string {
 // sameTime compares times by instant (records come back in time.Local, without the
 // monotonic reading).
 func sameTime(a, b time.Time) bool { return a.Equal(b) }
+
+// headline is the top figures of a Totals, to compare in one go.
+type headline struct {
+	Count, RefundCount  int
+	Gross, Refunds, Net pos.Money
+}
+
+func headOf(t pos.Totals) headline {
+	return headline{Count: t.Count, RefundCount: t.RefundCount, Gross: t.Gross, Refunds: t.Refunds, Net: t.Net}
+}
+
+// expectEqual reports a difference between got and want, named what.
+func expectEqual[T comparable](t testing.TB, what string, got, want T) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s = %+v, want %+v", what, got, want)
+	}
+}
+
+// expectErrIs reports an error that is not target.
+func expectErrIs(t testing.TB, what string, err, target error) {
+	t.Helper()
+	if !errors.Is(err, target) {
+		t.Errorf("%s: err = %v, want %v", what, err, target)
+	}
+}

@@ -150,9 +150,7 @@ func TestReadOnlyNeverWrites(t *testing.T) {
 	closeChecked(t, l)
 	before := fileDigest(t, path)
 	ro := openTest(t, path, Options{ReadOnly: true})
-	if err := ro.CreateSale(newSale("X1", at(0, 9, 0), 1), ev("x")); !errors.Is(err, ErrReadOnly) {
-		t.Fatalf("write through a read-only ledger: %v", err)
-	}
+	expectErrIs(t, "write through a read-only ledger", ro.CreateSale(newSale("X1", at(0, 9, 0), 1), ev("x")), ErrReadOnly)
 	if sales, _ := ro.SalesBetween(day1, day1.AddDate(0, 0, 1)); len(sales) != 5 {
 		t.Fatalf("read-only sees %d sales, want 5", len(sales))
 	}

@@ -1,7 +1,7 @@
 package storage
 
 import (
-	"errors"
+	"fmt"
 	"testing"
 
 	"wxtill/pos"
@@ -11,22 +11,16 @@ func TestRefundRules(t *testing.T) {
 	l := openTest(t, "", Options{NoAutoBackup: true})
 	must(t, l.CreateSale(newSale("P1", at(0, 9, 0), 1000), ev("cashier")))
 	r1 := pos.Refund{OutRefundNo: "RF1", OutTradeNo: "P1", Amount: 300, State: pos.RefundPending, Actor: "owner"}
-	if err := l.SaveRefund(r1, nil, ev("owner")); !errors.Is(err, pos.ErrIllegalTransition) {
-		t.Fatalf("refund of an unpaid sale: err = %v, want ErrIllegalTransition", err)
-	}
+	expectErrIs(t, "refund of an unpaid sale", l.SaveRefund(r1, nil, ev("owner")), pos.ErrIllegalTransition)
 	pay(t, l, "P1", at(0, 9, 1))
 	must(t, l.SaveRefund(r1, nil, ev("owner")))
 	must(t, l.SaveRefund(r1, nil, ev("owner"))) // the same again: no-op
 
 	tooMuch := pos.Refund{OutRefundNo: "RF2", OutTradeNo: "P1", Amount: 701, State: pos.RefundPending}
-	if err := l.SaveRefund(tooMuch, nil, ev("owner")); !errors.Is(err, ErrInvalid) {
-		t.Fatalf("refunds above the total: err = %v, want ErrInvalid", err)
-	}
+	expectErrIs(t, "refunds above the total", l.SaveRefund(tooMuch, nil, ev("owner")), ErrInvalid)
 	changed := r1
 	changed.Amount = 400
-	if err := l.SaveRefund(changed, nil, ev("owner")); !errors.Is(err, pos.ErrDuplicate) {
-		t.Fatalf("changing a refund's amount: err = %v, want ErrDuplicate", err)
-	}
+	expectErrIs(t, "changing a refund's amount", l.SaveRefund(changed, nil, ev("owner")), pos.ErrDuplicate)
 	if open, _ := l.UnsettledRefunds(); len(open) != 1 || open[0].OutRefundNo != "RF1" {
 		t.Fatalf("unsettled refunds = %+v", open)
 	}
@@ -39,9 +33,7 @@ func TestRefundRules(t *testing.T) {
 	must(t, l.SaveRefund(done, &sale, ev("recovery")))
 	back := done
 	back.State = pos.RefundProcessing
-	if err := l.SaveRefund(back, nil, ev("x")); !errors.Is(err, pos.ErrIllegalTransition) {
-		t.Fatalf("SUCCESS → PROCESSING: err = %v, want ErrIllegalTransition", err)
-	}
+	expectErrIs(t, "SUCCESS → PROCESSING", l.SaveRefund(back, nil, ev("x")), pos.ErrIllegalTransition)
 	if open, _ := l.UnsettledRefunds(); len(open) != 0 {
 		t.Fatalf("unsettled refunds after success = %+v", open)
 	}
@@ -79,28 +71,32 @@ func TestRefundDayAndMethod(t *testing.T) {
 		must(t, err)
 		return tot
 	}
-	if d := day(0); d.Count != 0 || d.Gross != 0 {
-		t.Fatalf("day 1 (created, not paid) = %+v", d)
-	}
+	expectEqual(t, "day 1 (created, not paid)", headOf(day(0)), headline{})
 	d2 := day(1)
-	if d2.Count != 2 || d2.Gross != 1500 || d2.ByHour[0].Gross != 1000 || d2.ByHour[10].Gross != 500 ||
-		d2.ByMethod[pos.MethodCash].Gross != 500 || d2.ByMethod[pos.MethodNative].Count != 1 {
-		t.Fatalf("day 2 = %+v", d2)
-	}
+	expectEqual(t, "day 2", headOf(d2), headline{Count: 2, Gross: 1500, Net: 1500})
+	expectEqual(t, "day 2, hour 0", d2.ByHour[0], pos.HourTotals{Count: 1, Gross: 1000})
+	expectEqual(t, "day 2, hour 10", d2.ByHour[10], pos.HourTotals{Count: 1, Gross: 500})
+	expectEqual(t, "day 2, cash", d2.ByMethod[pos.MethodCash], pos.MethodTotals{Count: 1, Gross: 500, Net: 500})
 	d3 := day(2)
-	if d3.Count != 0 || d3.Refunds != 1000 || d3.Net != -1000 || d3.RefundCount != 1 || d3.ByMethod[pos.MethodNative].Refunds != 1000 {
-		t.Fatalf("day 3 = %+v", d3)
-	}
+	expectEqual(t, "day 3", headOf(d3), headline{RefundCount: 1, Refunds: 1000, Net: -1000})
+	expectEqual(t, "day 3, native", d3.ByMethod[pos.MethodNative], pos.MethodTotals{RefundCount: 1, Refunds: 1000, Net: -1000})
+
 	all, err := l.Totals(at(0, 12, 0), at(3, 1, 0)) // times inside days: whole days count
 	must(t, err)
-	if all.Count != 2 || all.Gross != 1500 || all.Refunds != 1000 || all.Net != 500 || !all.From.Equal(day1) || !all.To.Equal(at(3, 0, 0)) {
-		t.Fatalf("three days = %+v", all)
-	}
+	expectEqual(t, "three days", headOf(all), headline{Count: 2, Gross: 1500, RefundCount: 1, Refunds: 1000, Net: 500})
+	expectEqual(t, "from", all.From.Unix(), day1.Unix())
+	expectEqual(t, "to", all.To.Unix(), at(3, 0, 0).Unix())
+
 	daily, err := l.Daily(at(0, 0, 0), at(4, 0, 0))
 	must(t, err)
-	if len(daily) != 4 || daily[0].Day != "2025-03-14" || daily[1].Gross != 1500 || daily[2].Net != -1000 || daily[3].Count != 0 {
-		t.Fatalf("daily = %+v", daily)
+	var days []string
+	var nets []pos.Money
+	for _, d := range daily {
+		days, nets = append(days, d.Day), append(nets, d.Net)
 	}
+	expectEqual(t, "daily days", fmt.Sprint(days), "[2025-03-14 2025-03-15 2025-03-16 2025-03-17]")
+	expectEqual(t, "daily nets", fmt.Sprint(nets), "[¥0.00 ¥15.00 -¥10.00 ¥0.00]")
+
 	sales, err := l.SalesBetween(at(0, 0, 0), at(1, 0, 0))
 	must(t, err)
 	if len(sales) != 1 || sales[0].OutTradeNo != "M1" {

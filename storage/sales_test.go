@@ -60,42 +60,48 @@ func TestEveryTransition(t *testing.T) {
 	for _, from := range allStates {
 		for _, to := range allStates {
 			no := fmt.Sprintf("S-%s-%s", from, to)
-			t.Run(no, func(t *testing.T) {
-				before := reach(t, l, no, from)
-				events, err := l.Events(no)
-				must(t, err)
-				totals, err := l.Totals(day1, day1.AddDate(0, 0, 2))
-				must(t, err)
-
-				next := before
-				next.State, next.LastError, next.UpdatedAt = to, "changed", before.UpdatedAt.Add(time.Hour)
-				if to == pos.StatePaid && next.PaidAt.IsZero() {
-					next.PaidAt = at(0, 11, 0)
-				}
-				err = l.UpdateSale(next, ev("test"))
-				after, _ := l.Sale(no)
-				afterEvents, _ := l.Events(no)
-				afterTotals, _ := l.Totals(day1, day1.AddDate(0, 0, 2))
-
-				if pos.CanTransition(from, to) {
-					if err != nil {
-						t.Fatalf("legal %s → %s refused: %v", from, to, err)
-					}
-					last := afterEvents[len(afterEvents)-1]
-					if after.State != to || len(afterEvents) != len(events)+1 || last.From != from || last.To != to || last.Actor != "test" {
-						t.Fatalf("after %s → %s: state %s, %d events (was %d), last %+v", from, to, after.State, len(afterEvents), len(events), last)
-					}
-					return
-				}
-				if !errors.Is(err, pos.ErrIllegalTransition) {
-					t.Fatalf("illegal %s → %s: err = %v, want ErrIllegalTransition", from, to, err)
-				}
-				if !sameSale(before, after) || len(afterEvents) != len(events) || fmt.Sprint(totals) != fmt.Sprint(afterTotals) {
-					t.Fatalf("illegal %s → %s changed the ledger", from, to)
-				}
-			})
+			t.Run(no, func(t *testing.T) { tryTransition(t, l, no, from, to) })
 		}
 	}
+}
+
+// ledgerView is what one sale's change may touch: the sale, its events, the totals.
+func ledgerView(t *testing.T, l *Ledger, no string) (pos.Sale, []pos.Event, string) {
+	t.Helper()
+	s, err := l.Sale(no)
+	must(t, err)
+	events, err := l.Events(no)
+	must(t, err)
+	totals, err := l.Totals(day1, day1.AddDate(0, 0, 2))
+	must(t, err)
+	return s, events, fmt.Sprintf("%+v", totals)
+}
+
+func tryTransition(t *testing.T, l *Ledger, no string, from, to pos.State) {
+	reach(t, l, no, from)
+	before, events, totals := ledgerView(t, l, no)
+	next := before
+	next.State, next.LastError, next.UpdatedAt = to, "changed", before.UpdatedAt.Add(time.Hour)
+	if to == pos.StatePaid && next.PaidAt.IsZero() {
+		next.PaidAt = at(0, 11, 0)
+	}
+	err := l.UpdateSale(next, ev("test"))
+	after, afterEvents, afterTotals := ledgerView(t, l, no)
+
+	if !pos.CanTransition(from, to) {
+		expectErrIs(t, "illegal transition", err, pos.ErrIllegalTransition)
+		if !sameSale(before, after) || len(afterEvents) != len(events) || totals != afterTotals {
+			t.Fatalf("illegal %s → %s changed the ledger", from, to)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("legal %s → %s refused: %v", from, to, err)
+	}
+	last := afterEvents[len(afterEvents)-1]
+	expectEqual(t, "state", after.State, to)
+	expectEqual(t, "events", len(afterEvents), len(events)+1)
+	expectEqual(t, "last event", fmt.Sprint(last.From, last.To, last.Actor), fmt.Sprint(from, to, "test"))
 }
 
 func TestCreateSaleDuplicate(t *testing.T) {
@@ -110,9 +116,7 @@ func TestCreateSaleDuplicate(t *testing.T) {
 
 	other := s
 	other.Total = 999
-	if err := l.CreateSale(other, ev("cashier")); !errors.Is(err, pos.ErrDuplicate) {
-		t.Fatalf("different sale, same number: err = %v, want ErrDuplicate", err)
-	}
+	expectErrIs(t, "different sale, same number", l.CreateSale(other, ev("cashier")), pos.ErrDuplicate)
 	got, err := l.Sale("N1")
 	must(t, err)
 	events, err := l.Events("N1")
@@ -146,13 +150,9 @@ func TestUpdateIsIdempotent(t *testing.T) {
 func TestUpdateRules(t *testing.T) {
 	l := openTest(t, "", Options{NoAutoBackup: true})
 	must(t, l.CreateSale(newSale("U1", at(0, 9, 0), 500), ev("cashier")))
-	if err := l.UpdateSale(newSale("nope", at(0, 9, 0), 1), ev("x")); !errors.Is(err, pos.ErrNotFound) {
-		t.Fatalf("update of unknown sale: %v", err)
-	}
+	expectErrIs(t, "update of unknown sale", l.UpdateSale(newSale("nope", at(0, 9, 0), 1), ev("x")), pos.ErrNotFound)
 	moved := newSale("U1", at(0, 9, 5), 500)
-	if err := l.UpdateSale(moved, ev("x")); !errors.Is(err, ErrInvalid) {
-		t.Fatalf("changing created_at: err = %v, want ErrInvalid", err)
-	}
+	expectErrIs(t, "changing created_at", l.UpdateSale(moved, ev("x")), ErrInvalid)
 	// Switching to cash before payment is fine; after payment the method is fixed.
 	s, _ := l.Sale("U1")
 	s.Method, s.State, s.Tendered = pos.MethodCash, pos.StatePaid, 1000
@@ -162,9 +162,7 @@ func TestUpdateRules(t *testing.T) {
 		t.Fatal("a paid sale without PaidAt was not given one")
 	}
 	got.Method = pos.MethodNative
-	if err := l.UpdateSale(got, ev("x")); !errors.Is(err, ErrInvalid) {
-		t.Fatalf("changing a paid sale's method: err = %v, want ErrInvalid", err)
-	}
+	expectErrIs(t, "changing a paid sale's method", l.UpdateSale(got, ev("x")), ErrInvalid)
 }
 
 func TestInvalidSalesAreRefused(t *testing.T) {
@@ -187,9 +185,7 @@ func TestInvalidSalesAreRefused(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := base
 			spoil(&s)
-			if err := l.CreateSale(s, ev("x")); !errors.Is(err, ErrInvalid) {
-				t.Fatalf("err = %v, want ErrInvalid", err)
-			}
+			expectErrIs(t, name, l.CreateSale(s, ev("x")), ErrInvalid)
 		})
 	}
 	if got, _ := l.SalesBetween(day1.AddDate(-50, 0, 0), day1.AddDate(1, 0, 0)); len(got) != 0 {
