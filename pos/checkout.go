@@ -296,6 +296,9 @@ func (c *Checkout) StartNative(ctx context.Context, cart Cart, onUpdate func(Upd
 	if err != nil {
 		return nil, err
 	}
+	// Fixed before the prepay and recorded with the sale: a retried prepay must send the
+	// same order, and recovery must know when the order ends. WeChat takes seconds.
+	sale.ExpiresAt = sale.CreatedAt.Add(c.cfg.OrderTTL).Truncate(time.Second)
 	ch := c.newCharge(sale, onUpdate)
 	go ch.runNative(ctx, sale)
 	return ch, nil

@@ -26,15 +26,13 @@ type PollSchedule struct {
 // then slows to background checks until expiry.
 func DefaultPollSchedule() PollSchedule {
 	return PollSchedule{
-		First: 2500 * time.Millisecond,
+		First: 3 * time.Second,
 		Steps: []PollStep{
-			{Until: 6 * time.Second, Every: 1400 * time.Millisecond},
-			{Until: 22 * time.Second, Every: 1100 * time.Millisecond},
-			{Until: 42 * time.Second, Every: 1400 * time.Millisecond},
-			{Until: 60 * time.Second, Every: 6 * time.Second},
+			{Until: 24 * time.Second, Every: 1200 * time.Millisecond}, // most pay here
+			{Until: 36 * time.Second, Every: 1700 * time.Millisecond},
 			{Until: 3 * time.Minute, Every: 5 * time.Second},
 			{Until: 10 * time.Minute, Every: 15 * time.Second},
-			{Until: 24 * time.Hour, Every: 30 * time.Second},
+			{Until: 24 * time.Hour, Every: 30 * time.Second}, // background checks until expiry
 		},
 		BackoffBase: time.Second,
 		BackoffMax:  30 * time.Second,
