@@ -5,6 +5,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"wxtill/payment/sandbox"
 	"wxtill/pos"
 	"wxtill/storage"
 	"wxtill/ui"
@@ -149,11 +151,27 @@ func notYet(name string) int {
 }
 
 func cmdSandbox(g globals, args []string) int {
-	fs := subcommand("sandbox", "sandbox [--addr 127.0.0.1:8700] [--write-config FILE]")
+	fs := subcommand("sandbox", "sandbox [--addr 127.0.0.1:8700] [--write-config FILE] [--public-key=true|false] [--state DIR] [--allow-remote]")
+	var cfg sandbox.RunConfig
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8700", "listen on `HOST:PORT` (loopback unless --allow-remote)")
+	fs.StringVar(&cfg.WriteConfig, "write-config", "", "write a wxtill client config for the sandbox to `FILE`")
+	fs.BoolVar(&cfg.PublicKey, "public-key", true, "WeChat Pay public-key mode; false: platform-certificate mode")
+	fs.StringVar(&cfg.StateDir, "state", filepath.Join(g.data, "sandbox"), "keep the sandbox's keys in `DIR`")
+	fs.BoolVar(&cfg.AllowRemote, "allow-remote", false, "allow a non-loopback --addr (anyone reaching it can pay orders)")
 	if code, ok := parseSub(fs, args); !ok {
 		return code
 	}
-	return notYet("sandbox")
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "wxtill sandbox: unexpected argument %q / 多余的参数\n", fs.Arg(0))
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := sandbox.Run(ctx, cfg, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "wxtill sandbox:", err)
+		return 1
+	}
+	return 0
 }
 
 func cmdCharge(g globals, args []string) int {
