@@ -19,19 +19,29 @@ import (
 // total shows large, and the charge buttons take the money.
 type cashier struct {
 	opt      Options
-	products []pos.Product
+	products pos.Products
 	cart     pos.Cart
-	selected int // index of the highlighted cart line, -1 for none
+	selected int  // index of the highlighted cart line, -1 for none
+	locked   bool // a payment is under way: the cart must not change
 
-	entry   *tillEntry
-	lines   *widget.List
-	total   *canvas.Text
-	count   *widget.Label
-	message *widget.Label
-	charge  []*widget.Button // WeChat QR, payment code, cash
-	view    fyne.CanvasObject
+	entry    *tillEntry
+	lines    *widget.List
+	keys     *fyne.Container // quick keys, or the products the search finds
+	total    *canvas.Text
+	count    *widget.Label
+	message  *widget.Label
+	charge   []*widget.Button // WeChat QR, payment code, cash
+	actions  *fyne.Container  // the charge buttons, or a panel of the payment under way
+	right    *fyne.Container  // the column holding actions
+	left     *fyne.Container  // the column holding the product keys and the cart
+	buttons  fyne.CanvasObject
+	controls []fyne.Disableable // what lock disables
+	view     fyne.CanvasObject
 
-	toggleLang func() // set by the window: rebuilds every screen in the other language
+	toggleLang   func()                // set by the window: rebuilds every screen in the other language
+	onCharge     func(pos.Method)      // charge the cart; nil when the till has no checkout
+	onCode       func(authCode string) // a payment code was scanned into the entry
+	onCartChange func(total pos.Money)
 }
 
 func newCashier(opt Options) *cashier {
@@ -41,6 +51,7 @@ func newCashier(opt Options) *cashier {
 	c.entry.onKey = c.handleKey
 	c.entry.onRune = c.handleRune
 	c.entry.onShortcut = c.handleShortcut
+	c.entry.OnChanged = c.search
 	c.lines = c.newCartList()
 	c.total = canvas.NewText("", theme.Color(theme.ColorNameForeground))
 	c.total.TextSize = 48
@@ -55,53 +66,107 @@ func newCashier(opt Options) *cashier {
 }
 
 func (c *cashier) layout() fyne.CanvasObject {
-	cartButtons := container.NewGridWithColumns(4,
+	cartButtons := []*widget.Button{
 		widget.NewButton(T("cashier.qty_up")+" (F7)", c.incQty),
 		widget.NewButton(T("cashier.qty_down")+" (F8)", c.decQty),
 		widget.NewButton(T("cashier.void")+" (Del)", c.voidSelected),
 		widget.NewButton(T("cashier.discount")+" (F9)", c.applyDiscount),
-	)
-	left := container.NewBorder(c.quickKeys(), cartButtons, nil, nil, c.lines)
+	}
+	c.keys = container.NewGridWithColumns(4)
+	c.left = container.NewBorder(c.keys, container.NewGridWithColumns(4, asObjects(cartButtons)...), nil, nil, c.lines)
+	c.showProducts(c.quickKeyProducts())
 
 	c.charge = []*widget.Button{
-		widget.NewButtonWithIcon(T("cashier.charge.native")+" (F1)", theme.ConfirmIcon(), nil),
-		widget.NewButton(T("cashier.charge.code")+" (F2)", nil),
-		widget.NewButton(T("cashier.charge.cash")+" (F3)", nil),
+		widget.NewButtonWithIcon(T("cashier.charge.native")+" (F1)", theme.ConfirmIcon(), func() { c.chargeBy(pos.MethodNative) }),
+		widget.NewButton(T("cashier.charge.code")+" (F2)", func() { c.chargeBy(pos.MethodCode) }),
+		widget.NewButton(T("cashier.charge.cash")+" (F3)", func() { c.chargeBy(pos.MethodCash) }),
 	}
 	c.charge[0].Importance = widget.HighImportance
 	for _, b := range c.charge {
-		b.Disable() // payments arrive with the checkout engine
+		if c.opt.Checkout == nil {
+			b.Disable() // a till without a checkout only rings up
+		}
 	}
-	right := container.NewVBox(
+	c.buttons = container.NewVBox(container.NewGridWithColumns(3, asObjects(c.charge)...), c.message)
+	c.actions = container.NewStack(c.buttons)
+	addRow := []*widget.Button{
+		widget.NewButton(T("cashier.add")+" (+)", c.addOnly),
+		widget.NewButton(T("cashier.clear")+" (Esc)", c.clearEntry),
+	}
+	for _, b := range append(cartButtons, addRow...) {
+		c.controls = append(c.controls, b)
+	}
+	c.controls = append(c.controls, c.entry)
+	c.right = container.NewVBox(
 		widget.NewLabelWithStyle(T("cashier.entry.label"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		c.entry,
-		newKeypad(c.keypadPress),
-		container.NewGridWithColumns(2,
-			widget.NewButton(T("cashier.add")+" (Enter)", c.addTyped),
-			widget.NewButton(T("cashier.clear")+" (Esc)", c.clearEntry),
-		),
+		c.newKeypad(),
+		container.NewGridWithColumns(2, asObjects(addRow)...),
 		widget.NewSeparator(),
 		container.NewHBox(widget.NewLabel(T("cashier.total")), layout.NewSpacer(), c.count),
 		c.total,
-		container.NewGridWithColumns(3, c.charge[0], c.charge[1], c.charge[2]),
-		c.message,
+		c.actions,
 	)
-	split := container.NewHSplit(left, container.NewPadded(right))
+	split := container.NewHSplit(c.left, container.NewPadded(c.right))
 	split.Offset = 0.55
 	return split
 }
 
-// quickKeys is a button a product, numbered for Alt+1..9.
-func (c *cashier) quickKeys() fyne.CanvasObject {
-	grid := container.NewGridWithColumns(4)
-	for _, p := range c.products {
-		label := p.Name + "\n" + p.Price.String()
-		if p.QuickKey != "" {
-			label = p.QuickKey + " · " + label
-		}
-		grid.Add(widget.NewButton(label, func() { c.addProduct(p) }))
+func asObjects(bs []*widget.Button) []fyne.CanvasObject {
+	out := make([]fyne.CanvasObject, len(bs))
+	for i, b := range bs {
+		out[i] = b
 	}
-	return grid
+	return out
+}
+
+func (c *cashier) newKeypad() fyne.CanvasObject {
+	pad := newKeypad(c.keypadPress)
+	for _, o := range pad.(*fyne.Container).Objects {
+		c.controls = append(c.controls, o.(*widget.Button))
+	}
+	return pad
+}
+
+// setActions puts a payment panel where the charge buttons are; nil puts the buttons back.
+func (c *cashier) setActions(panel fyne.CanvasObject) {
+	if panel == nil {
+		panel = c.buttons
+	}
+	if len(c.actions.Objects) == 1 && c.actions.Objects[0] == panel {
+		return
+	}
+	c.actions.Objects = []fyne.CanvasObject{panel}
+	c.right.Refresh() // the column's rows change height with the panel
+}
+
+// lock freezes the cart while a payment is under way.
+func (c *cashier) lock(locked bool) {
+	c.locked = locked
+	for _, d := range append(c.controls, c.keyButtons()...) {
+		if locked {
+			d.Disable()
+		} else {
+			d.Enable()
+		}
+	}
+	for _, b := range c.charge {
+		if locked || c.opt.Checkout == nil {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
+}
+
+func (c *cashier) keyButtons() []fyne.Disableable {
+	var out []fyne.Disableable
+	for _, o := range c.keys.Objects {
+		if b, ok := o.(*widget.Button); ok {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 func (c *cashier) newCartList() *widget.List {
@@ -139,153 +204,108 @@ func (c *cashier) refresh() {
 		count += "  " + T("cashier.discount_shown", c.cart.Discount.String())
 	}
 	c.count.SetText(count)
+	if c.onCartChange != nil {
+		c.onCartChange(c.cart.Total())
+	}
 }
 
 func (c *cashier) say(msg string) {
-	c.message.SetText(msg)
 	c.message.Importance = widget.MediumImportance
-}
-func (c *cashier) sayError(msg string) {
-	c.message.SetText("✗ " + msg)
-	c.message.Importance = widget.DangerImportance
+	c.message.SetText(msg)
 }
 
-// addTyped puts what is typed into the cart: a barcode when it looks like one, else an amount.
-func (c *cashier) addTyped() {
+func (c *cashier) sayError(msg string) {
+	c.message.Importance = widget.DangerImportance
+	c.message.SetText(msg)
+}
+
+// typed is what the text in the entry turned out to be.
+type typed int
+
+const (
+	typedNothing  typed = iota // the entry was empty
+	typedAmount                // a custom amount, now a cart line
+	typedProduct               // a barcode or a search with one match, now a cart line
+	typedAuthCode              // a customer's payment code: charge it, don't add it
+	typedBad                   // refused, with a message; the text stays for correcting
+)
+
+// addTyped puts what is typed into the cart: a product by barcode or search, else an amount.
+func (c *cashier) addTyped() typed {
 	text := strings.TrimSpace(c.entry.Text)
-	if looksLikeBarcode(text) {
-		p, ok := c.byBarcode(text)
-		if !ok {
-			// Digits only: a scanned code we don't know, or a far too large amount.
-			c.sayError(T("err.barcode_unknown", text, c.ceiling().String()))
-			return
-		}
-		c.addProduct(p)
-		c.entry.SetText("")
-		return
+	switch {
+	case text == "":
+		return typedNothing
+	case isDigits(text) && len(text) >= 8:
+		return c.addBarcode(text)
+	case !looksLikeAmount(text):
+		return c.addFound(text)
 	}
 	amount, err := pos.ParseAmount(text, c.opt.Ceiling)
+	if err == nil {
+		err = c.cart.AddAmount(T("cashier.custom_line"), amount)
+	}
 	if err != nil {
 		c.sayError(amountError(err, c.opt.Ceiling))
-		return
-	}
-	if err := c.cart.AddAmount(T("cashier.custom_line"), amount); err != nil {
-		c.sayError(amountError(err, c.opt.Ceiling))
-		return
+		return typedBad
 	}
 	c.entry.SetText("")
 	c.selected = len(c.cart.Lines) - 1
 	c.say(T("cashier.added", amount.String()))
 	c.refresh()
+	return typedAmount
+}
+
+// addBarcode adds a scanned product; 18 digits unknown to the catalog that look like a
+// WeChat payment code are one.
+func (c *cashier) addBarcode(code string) typed {
+	p, err := c.cart.AddBarcode(c.products, code)
+	if errors.Is(err, pos.ErrUnknownBarcode) && pos.ValidAuthCode(code) {
+		return typedAuthCode
+	}
+	if err != nil {
+		// Digits only: a scanned code we don't know, or a far too large amount.
+		c.sayError(T("err.barcode_unknown", code, c.ceiling().String()))
+		return typedBad
+	}
+	c.added(p)
+	return typedProduct
 }
 
 func (c *cashier) addProduct(p pos.Product) {
+	if c.locked {
+		return
+	}
 	c.cart.AddProduct(p)
+	c.added(p)
+}
+
+func (c *cashier) added(p pos.Product) {
+	c.entry.SetText("")
 	c.selected = len(c.cart.Lines) - 1
 	c.say(T("cashier.added", p.Name+" "+p.Price.String()))
 	c.refresh()
 }
 
-func (c *cashier) byBarcode(code string) (pos.Product, bool) {
-	for _, p := range c.products {
-		if p.Barcode == code {
-			return p, true
-		}
-	}
-	return pos.Product{}, false
-}
-
-// looksLikeBarcode: EAN-8 to EAN-14 and similar are 8+ digits; no amount a till takes is.
-func looksLikeBarcode(s string) bool {
-	if len(s) < 8 {
-		return false
-	}
+func isDigits(s string) bool {
 	for _, r := range s {
 		if r < '0' || r > '9' {
 			return false
 		}
 	}
-	return true
+	return s != ""
 }
 
-func (c *cashier) incQty() { c.changeQty(+1) }
-func (c *cashier) decQty() { c.changeQty(-1) }
-
-func (c *cashier) changeQty(delta int) {
-	if c.selected < 0 {
-		c.sayError(T("err.no_line_selected"))
-		return
-	}
-	qty := c.cart.Lines[c.selected].Qty + delta
-	if qty < 1 {
-		c.voidSelected()
-		return
-	}
-	if err := c.cart.SetQty(c.selected, qty); err != nil {
-		c.sayError(T("err.qty", pos.MaxQty))
-		return
-	}
-	c.refresh()
-}
-
-func (c *cashier) voidSelected() {
-	if c.selected < 0 {
-		c.sayError(T("err.no_line_selected"))
-		return
-	}
-	name := c.cart.Lines[c.selected].Name
-	_ = c.cart.Void(c.selected) // selected is always a valid index here
-	c.say(T("cashier.voided", name))
-	c.refresh()
-}
-
-// applyDiscount takes the typed amount as a whole-cart discount; an empty entry removes it.
-func (c *cashier) applyDiscount() {
-	text := strings.TrimSpace(c.entry.Text)
-	var d pos.Money
-	if text != "" {
-		var err error
-		if d, err = pos.ParseAmount(text, c.opt.Ceiling); err != nil {
-			c.sayError(amountError(err, c.opt.Ceiling))
-			return
+// looksLikeAmount: digits, points, signs and currency marks (also full-width) are an
+// amount to parse (and maybe refuse); anything else is a product search.
+func looksLikeAmount(s string) bool {
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9', r >= '０' && r <= '９':
+		case strings.ContainsRune(".．-+¥￥, ", r):
+		default:
+			return false
 		}
 	}
-	if err := c.cart.SetDiscount(d); err != nil {
-		c.sayError(T("err.discount"))
-		return
-	}
-	c.entry.SetText("")
-	c.refresh()
-}
-
-func (c *cashier) clearEntry() {
-	c.entry.SetText("")
-	c.say("")
-}
-
-func (c *cashier) ceiling() pos.Money {
-	if c.opt.Ceiling <= 0 {
-		return pos.DefaultCeiling
-	}
-	return c.opt.Ceiling
-}
-
-// amountError turns a pos amount error into the cashier's language.
-func amountError(err error, ceiling pos.Money) string {
-	if ceiling <= 0 {
-		ceiling = pos.DefaultCeiling
-	}
-	switch {
-	case errors.Is(err, pos.ErrAmountEmpty):
-		return T("err.amount.empty")
-	case errors.Is(err, pos.ErrAmountPrecision):
-		return T("err.amount.precision")
-	case errors.Is(err, pos.ErrAmountNegative):
-		return T("err.amount.negative")
-	case errors.Is(err, pos.ErrAmountZero):
-		return T("err.amount.zero")
-	case errors.Is(err, pos.ErrAmountTooLarge):
-		return T("err.amount.too_large", ceiling.String())
-	}
-	return T("err.amount.syntax")
+	return true
 }

@@ -3,17 +3,103 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+
+	"wxtill/pos"
 )
 
 // The cashier's keyboard. Every action has a key, shown on its button.
+//
+//	cart:      Enter charge (by the default method) · + add · Esc clear · F1 WeChat QR ·
+//	           F2 payment code · F3 cash · ↑↓ select · Del void · F7/F8 quantity ·
+//	           F9 discount · Alt+1..9 quick keys · F4 customer display · F10 settings ·
+//	           F12 language
+//	charging:  Esc cancel · F3 take cash · F5 retry · F6/F11 demo customer pays/fails
+//	panels:    Enter confirm · Esc back
+//	receipt:   Enter next sale · Ctrl+S save
 
-// handleKey acts on the till's keys while the entry has focus; false lets the entry type.
+// key routes a key to the current screen; it reports whether the key was used.
+func (t *till) key(k fyne.KeyName) bool {
+	switch t.mode {
+	case modeCart:
+		return t.cartKey(k)
+	case modeCode, modeCash:
+		return t.panelKey(k)
+	case modeCharging:
+		return t.chargingKey(k)
+	case modeHeld, modeReceipt:
+		if isEnter(k) || k == fyne.KeyEscape {
+			if t.mode == modeHeld {
+				t.back()
+			} else {
+				t.nextSale()
+			}
+			return true
+		}
+	}
+	return false
+}
+
+func isEnter(k fyne.KeyName) bool { return k == fyne.KeyReturn || k == fyne.KeyEnter }
+
+func (t *till) cartKey(k fyne.KeyName) bool {
+	switch k {
+	case fyne.KeyF4:
+		t.toggleDisplay()
+	case fyne.KeyF10:
+		t.showSettings()
+	case fyne.KeyF12:
+		t.toggleLanguage()
+	default:
+		return t.cashier.handleKey(k)
+	}
+	return true
+}
+
+func (t *till) panelKey(k fyne.KeyName) bool {
+	switch {
+	case isEnter(k) && t.mode == modeCode:
+		t.submitCode()
+	case isEnter(k):
+		t.confirmCash()
+	case k == fyne.KeyEscape:
+		t.back()
+	default:
+		return false
+	}
+	return true
+}
+
+func (t *till) chargingKey(k fyne.KeyName) bool {
+	switch k {
+	case fyne.KeyEscape:
+		t.cancelCharge()
+	case fyne.KeyF3:
+		t.takeCash()
+	case fyne.KeyF5:
+		t.retry()
+	case fyne.KeyF6:
+		t.simulate(true)
+	case fyne.KeyF11:
+		t.simulate(false)
+	default:
+		return false
+	}
+	return true
+}
+
+// handleKey acts on the cart's keys while the entry has focus; false lets the entry type.
 func (c *cashier) handleKey(k fyne.KeyName) bool {
 	switch k {
 	case fyne.KeyReturn, fyne.KeyEnter:
-		c.addTyped()
+		c.enter()
 	case fyne.KeyEscape:
 		c.clearEntry()
+	case fyne.KeyF1:
+		c.chargeBy(pos.MethodNative)
+	case fyne.KeyF2:
+		c.chargeBy(pos.MethodCode)
+	case fyne.KeyF3:
+		c.chargeBy(pos.MethodCash)
 	case fyne.KeyUp:
 		c.moveSelection(-1)
 	case fyne.KeyDown:
@@ -36,10 +122,74 @@ func (c *cashier) handleKey(k fyne.KeyName) bool {
 	return true
 }
 
+// enter is Enter at the cart: what is typed goes in, then the cart is charged by the
+// default method. A scanned barcode only goes in (the scanner sends Enter after every
+// item); a scanned payment code charges by payment code.
+func (c *cashier) enter() {
+	switch c.addTyped() {
+	case typedBad, typedProduct:
+		return
+	case typedAuthCode:
+		c.chargeCode()
+		return
+	}
+	if c.onCharge == nil {
+		if len(c.cart.Lines) == 0 {
+			c.sayError(T("err.amount.empty"))
+		}
+		return
+	}
+	if len(c.cart.Lines) == 0 {
+		c.sayError(T("err.cart_empty"))
+		return
+	}
+	c.onCharge("") // the till's default method
+}
+
+// chargeBy charges the cart (with what is typed added first) by method m.
+func (c *cashier) chargeBy(m pos.Method) {
+	if c.locked || c.onCharge == nil {
+		return
+	}
+	switch c.addTyped() {
+	case typedBad:
+		return
+	case typedAuthCode:
+		c.chargeCode()
+		return
+	}
+	if len(c.cart.Lines) == 0 {
+		c.sayError(T("err.cart_empty"))
+		return
+	}
+	c.onCharge(m)
+}
+
+// chargeCode charges the payment code scanned into the entry.
+func (c *cashier) chargeCode() {
+	code := c.entry.Text
+	if len(c.cart.Lines) == 0 {
+		c.sayError(T("err.cart_empty"))
+		return
+	}
+	c.entry.SetText("")
+	if c.onCode != nil {
+		c.onCode(code)
+	}
+}
+
+// addOnly puts what is typed into the cart without charging ('+' on a keypad).
+func (c *cashier) addOnly() {
+	if c.locked {
+		return
+	}
+	c.addTyped()
+}
+
 // handleRune takes '+' as "add to cart", as on a numeric keypad.
 func (c *cashier) handleRune(r rune) bool {
 	if r == '+' {
-		c.addTyped()
+		c.addOnly()
 		return true
 	}
 	return false
@@ -48,16 +198,15 @@ func (c *cashier) handleRune(r rune) bool {
 // handleShortcut maps Alt+1..Alt+9 to the products with those quick keys.
 func (c *cashier) handleShortcut(s fyne.Shortcut) bool {
 	cs, ok := s.(*desktop.CustomShortcut)
-	if !ok || cs.Modifier != fyne.KeyModifierAlt {
+	if !ok || cs.Modifier != fyne.KeyModifierAlt || c.locked {
 		return false
 	}
-	for _, p := range c.products {
-		if p.QuickKey != "" && fyne.KeyName(p.QuickKey) == cs.KeyName {
-			c.addProduct(p)
-			return true
-		}
+	p, err := c.cart.AddQuickKey(c.products, string(cs.KeyName))
+	if err != nil {
+		return false
 	}
-	return false
+	c.added(p)
+	return true
 }
 
 func (c *cashier) moveSelection(delta int) {

@@ -3,12 +3,13 @@
 package ui
 
 import (
-	_ "github.com/makiuchi-d/gozxing" // pinned for the QR tests of issue 7
-	_ "github.com/skip2/go-qrcode"    // pinned for the customer display of issue 7
+	"context"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
@@ -16,14 +17,32 @@ import (
 	"wxtill/pos"
 )
 
+// Simulator is the demo sandbox's customer: it pays a waiting order as a customer's phone
+// would, or makes a payment-code order fail. *sandbox.Server satisfies it.
+type Simulator interface {
+	Pay(outTradeNo string) error
+	Fail(outTradeNo string) error
+}
+
 // Options are what main hands to the GUI.
 type Options struct {
 	Lang      string // "zh-CN" (default) or "en"
 	StoreName string
 	TillID    string
 	Demo      bool          // no merchant config: the embedded sandbox, no real money
-	Products  []pos.Product // the catalog for quick keys and barcodes
+	Products  []pos.Product // the catalog for quick keys, search and barcodes
 	Ceiling   pos.Money     // largest amount a cashier may type; 0 = pos.DefaultCeiling
+
+	Checkout *pos.Checkout // takes the payments; nil leaves the charge keys disabled
+	Settings pos.Settings  // remembers the default method and the customer display; may be nil
+
+	Simulator    Simulator  // demo mode: the sandbox's customer; nil hides the controls
+	TestCodes    []TestCode // demo mode: payment codes the sandbox understands
+	CustomerPage string     // demo mode: the sandbox's "customer phone" page, shown in the banner
+
+	ReceiptDir   string           // where receipts are saved as .txt and .png; "" disables saving
+	RecoverEvery time.Duration    // background recovery interval; 0: pos's default; < 0: none
+	Now          func() time.Time // nil: time.Now (countdowns)
 }
 
 // Run opens the till's window and blocks until it is closed.
@@ -33,31 +52,230 @@ func Run(a fyne.App, opt Options) error {
 	}
 	a.Settings().SetTheme(NewTheme())
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	w := a.NewWindow(T("app.title"))
-	t := &till{w: w, opt: opt}
-	t.build()
-	w.Resize(fyne.NewSize(1100, 720))
-	w.ShowAndRun()
+	t := newTill(a, opt)
+	defer t.close()
+	t.b.start()
+	t.startRecovery()
+	t.w.ShowAndRun()
 	return nil
 }
 
-// till is the main window and what is on it.
+// mode is what the main window is doing.
+type mode int
+
+const (
+	modeCart     mode = iota // ringing up a sale
+	modeCode                 // waiting for the customer's payment code
+	modeCash                 // typing the cash handed over (a cash sale, or a switch to cash)
+	modeCharging             // a WeChat charge is running
+	modeHeld                 // a charge ended without money; the cashier acknowledges it
+	modeReceipt              // paid: the receipt, and the next sale one key away
+)
+
+// till is the main window, the customer display and what happens on them.
 type till struct {
-	w       fyne.Window
-	opt     Options
-	cashier *cashier
+	app    fyne.App
+	w      fyne.Window
+	cw     fyne.Window // the customer's own window; nil in displayMain
+	opt    Options
+	b      *bridge
+	ctx    context.Context
+	cancel context.CancelFunc
+	prefs  prefs
+	mode   mode
+	run    *chargeRun // the running WeChat charge; nil between charges
+	latest pos.Update // the latest update of any charge, as last shown
+
+	cashier  *cashier
+	customer *customerDisplay
+	status   *statusPanel
+	receipt  *receiptView
+	code     *codePanel
+	cash     *cashPanel
+	body     *fyne.Container
+	note     *widget.Label // header line for recovery news
+
+	stopTick     func()
+	stopRecovery func()
+	idleLater    func() // cancels a pending return of the customer display to idle
 }
 
-// build lays out the window in the current language.
+func newTill(a fyne.App, opt Options) *till {
+	t := &till{app: a, opt: opt, b: newBridge()}
+	if t.opt.Now == nil {
+		t.opt.Now = time.Now
+	}
+	t.ctx, t.cancel = context.WithCancel(context.Background())
+	prefs, prefsErr := loadPrefs(opt.Settings)
+	t.prefs = prefs
+	t.w = a.NewWindow(T("app.title"))
+	t.w.SetMaster()
+	t.w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { t.key(ev.Name) })
+	t.w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierControl},
+		func(fyne.Shortcut) { t.saveReceipt() })
+	t.build()
+	if prefsErr != nil {
+		t.cashier.sayError(T("err.settings", prefsErr.Error()))
+	}
+	t.w.Resize(fyne.NewSize(1100, 720))
+	if t.prefs.display == displayWindow {
+		t.openCustomerWindow()
+	}
+	return t
+}
+
+// close ends what the till started: running charges stop watching (recovery settles
+// them on the next start), timers stop, and nothing more reaches the widgets.
+func (t *till) close() {
+	t.cancel()
+	if t.stopRecovery != nil {
+		t.stopRecovery()
+	}
+	t.stopTicker()
+	t.b.close()
+}
+
+// startRecovery settles, now and then, the sales a crash or an outage left open.
+func (t *till) startRecovery() {
+	if t.opt.Checkout == nil || t.opt.RecoverEvery < 0 {
+		return
+	}
+	t.stopRecovery = t.opt.Checkout.StartRecovery(t.ctx, t.opt.RecoverEvery, func(rs []pos.Recovered, err error) {
+		t.b.post(func() { t.recovered(rs, err) })
+	})
+}
+
+// recovered tells the cashier what recovery settled, in the header.
+func (t *till) recovered(rs []pos.Recovered, err error) {
+	if err != nil {
+		t.note.SetText(T("recovery.error", err.Error()))
+		t.note.Importance = widget.DangerImportance
+		t.note.Refresh()
+		return
+	}
+	settled := 0
+	for _, r := range rs {
+		if r.Action != pos.ActionWaiting && r.Action != pos.ActionSkipped && r.Action != pos.ActionRetry {
+			settled++
+		}
+	}
+	if settled > 0 {
+		t.note.Importance = widget.MediumImportance
+		t.note.SetText(T("recovery.settled", settled))
+	}
+}
+
+// build lays out every screen in the current language, keeping the cart.
 func (t *till) build() {
+	var cart pos.Cart
+	if t.cashier != nil {
+		cart = t.cashier.cart
+	}
 	t.w.SetTitle(T("app.title"))
+	t.customer = newCustomerDisplay(t.storeName(), t.opt.Now)
 	t.cashier = newCashier(t.opt)
-	t.cashier.toggleLang = t.toggleLanguage
-	t.w.SetContent(container.NewBorder(t.header(), nil, nil, nil, t.cashier.view))
-	t.w.Canvas().Focus(t.cashier.entry)
+	t.cashier.cart = cart
+	t.cashier.entry.onKey = t.key
+	t.cashier.onCharge = t.charge
+	t.cashier.onCode = t.startCode
+	t.cashier.onCartChange = t.cartChanged
+	t.cashier.refresh() // also shows the cart's total to the customer
+	t.status = newStatusPanel(statusActions{
+		cancel: t.cancelCharge, cash: t.takeCash, retry: t.retry,
+		simPay: func() { t.simulate(true) }, simFail: func() { t.simulate(false) }, back: t.back,
+	}, t.opt.Demo && t.opt.Simulator != nil)
+	t.receipt = newReceiptView(receiptInfo{Shop: t.storeName(), TillID: t.opt.TillID}, t.nextSale, t.saveReceipt)
+	t.code = newCodePanel(t.testCodes(), t.submitCode, t.back)
+	t.code.entry.onKey = t.key
+	t.cash = newCashPanel(t.opt.Ceiling, t.confirmCash, t.back)
+	t.cash.entry.onKey = t.key
+	t.body = container.NewStack()
+	t.w.SetContent(container.NewBorder(t.header(), nil, nil, nil, t.body))
+	if t.cw != nil {
+		t.cw.SetTitle(T("customer.window_title"))
+		t.cw.SetContent(t.customer.view)
+	}
+	t.show()
 }
 
+func (t *till) testCodes() []TestCode {
+	if !t.opt.Demo {
+		return nil
+	}
+	return t.opt.TestCodes
+}
+
+func (t *till) storeName() string {
+	if t.opt.StoreName == "" {
+		return T("app.default_store")
+	}
+	return t.opt.StoreName
+}
+
+// show lays the main window out for the current mode and display setting.
+func (t *till) show() {
+	var body fyne.CanvasObject = t.cashier.view
+	var focus fyne.Focusable
+	t.cashier.lock(t.mode != modeCart)
+	switch t.mode {
+	case modeCart:
+		t.cashier.setActions(nil)
+		focus = t.cashier.entry
+	case modeCode:
+		t.cashier.setActions(t.code.view)
+		focus = t.code.entry
+	case modeCash:
+		t.cashier.setActions(t.cash.view)
+		focus = t.cash.entry
+	case modeCharging, modeHeld:
+		if t.prefs.display == displayWindow {
+			t.cashier.setActions(t.status.view)
+		} else {
+			t.cashier.setActions(nil)
+			body = container.NewBorder(nil, t.status.view, nil, nil, t.customer.view)
+		}
+	case modeReceipt:
+		t.cashier.setActions(nil)
+		body = t.receipt.view
+	}
+	t.body.Objects = []fyne.CanvasObject{body}
+	t.body.Refresh()
+	if focus != nil {
+		t.w.Canvas().Focus(focus)
+	} else {
+		t.w.Canvas().Unfocus()
+	}
+}
+
+// header shows the shop, the till, demo mode and the screen-wide keys.
+func (t *till) header() fyne.CanvasObject {
+	title := widget.NewLabelWithStyle(t.storeName()+" · "+T("app.till", t.opt.TillID), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	t.note = widget.NewLabel("")
+	display := widget.NewButton(T("app.customer_display")+" (F4)", t.toggleDisplay)
+	settings := widget.NewButton(T("settings.title")+" (F10)", t.showSettings)
+	lang := widget.NewButton(T("app.switch_language")+" (F12)", t.toggleLanguage)
+	bar := container.NewHBox(title, t.note, layout.NewSpacer(), display, settings, lang)
+	if !t.opt.Demo {
+		return bar
+	}
+	banner := canvas.NewText(T("app.demo_banner"), weChatGreen)
+	banner.TextStyle.Bold = true
+	banner.TextSize = 20
+	banner.Alignment = fyne.TextAlignCenter
+	demo := container.NewVBox(bar, banner)
+	if t.opt.CustomerPage != "" {
+		page := widget.NewLabelWithStyle(T("demo.customer_page", t.opt.CustomerPage), fyne.TextAlignCenter, fyne.TextStyle{})
+		demo.Add(page)
+	}
+	return demo
+}
+
+// toggleLanguage switches between Chinese and English; only between sales, so nothing
+// a cashier is watching disappears.
 func (t *till) toggleLanguage() {
+	if t.mode != modeCart {
+		return
+	}
 	next := "en"
 	if Language() == "en" {
 		next = "zh-CN"
@@ -66,20 +284,41 @@ func (t *till) toggleLanguage() {
 	t.build()
 }
 
-// header shows the shop, the till, demo mode and the language switch.
-func (t *till) header() fyne.CanvasObject {
-	name := t.opt.StoreName
-	if name == "" {
-		name = T("app.default_store")
+func (t *till) toggleDisplay() {
+	if t.prefs.display == displayWindow {
+		t.setDisplay(displayMain)
+	} else {
+		t.setDisplay(displayWindow)
 	}
-	title := widget.NewLabelWithStyle(name+" · "+T("app.till", t.opt.TillID), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	lang := widget.NewButton(T("app.switch_language")+" (F12)", t.toggleLanguage)
-	bar := container.NewHBox(title, layout.NewSpacer(), lang)
-	if !t.opt.Demo {
-		return bar
+}
+
+// setDisplay moves the customer display and remembers where it went.
+func (t *till) setDisplay(d displayMode) {
+	t.saved(t.prefs.setDisplay(d))
+	if d == displayMain && t.cw != nil {
+		cw := t.cw
+		t.cw = nil
+		cw.Close()
 	}
-	banner := canvas.NewText(T("app.demo_banner"), weChatGreen)
-	banner.TextStyle.Bold = true
-	banner.Alignment = fyne.TextAlignCenter
-	return container.NewVBox(bar, banner)
+	t.show()
+	if d == displayWindow && t.cw == nil {
+		t.openCustomerWindow()
+	}
+}
+
+func (t *till) openCustomerWindow() {
+	cw := t.app.NewWindow(T("customer.window_title"))
+	cw.SetContent(t.customer.view)
+	// Closing the customer's window puts the display back into the main window.
+	cw.SetCloseIntercept(func() { t.setDisplay(displayMain) })
+	cw.Resize(fyne.NewSize(800, 640))
+	cw.Show()
+	t.cw = cw
+}
+
+// cartChanged keeps the customer's idle screen showing what the cart comes to.
+func (t *till) cartChanged(total pos.Money) {
+	if t.mode == modeCart && t.run == nil {
+		t.customer.showIdle(total)
+	}
 }
