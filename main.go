@@ -15,10 +15,12 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"wxtill/payment"
 	"wxtill/payment/sandbox"
 	"wxtill/pos"
 	"wxtill/storage"
@@ -210,11 +212,17 @@ func cmdReport(g globals, args []string) int {
 }
 
 func cmdDoctor(g globals, args []string) int {
-	fs := subcommand("doctor", "doctor")
+	fs := subcommand("doctor", "doctor [--within 1m]")
+	within := fs.Duration("within", time.Minute, "give up on all checks after `DURATION` / 总时限")
 	if code, ok := parseSub(fs, args); !ok {
 		return code
 	}
-	return notYet("doctor")
+	ctx, cancel := context.WithTimeout(context.Background(), *within)
+	defer cancel()
+	if !payment.Doctor(ctx, g.config, os.Stdout) {
+		return 1
+	}
+	return 0
 }
 
 func cmdVersion(g globals, args []string) int {

@@ -159,6 +159,7 @@ func refundFromNotice(rn refundNotice) (pos.RefundStatus, error) {
 // NotifyHandler serves notify_url. Each verified notification goes to handle; WeChat is
 // answered 204 when handle returns nil, else an error status so that it sends again.
 func (g *Gateway) NotifyHandler(handle func(context.Context, Notification) error) http.Handler {
+	_, _ = g.notifyHandler() // set up now (it may fetch certificates), not on the first request
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			notifyFail(w, http.StatusMethodNotAllowed, "POST only")
