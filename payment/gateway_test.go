@@ -36,6 +36,18 @@ func wantClass(t *testing.T, err error, class pos.ErrorClass, codes ...string) {
 	}
 }
 
+// wantOrder checks a query's answer; a paid order must carry WeChat's number, the time
+// and what the payer paid.
+func wantOrder(t *testing.T, what string, st pos.OrderStatus, err error, no string, state pos.TradeState, total pos.Money) {
+	t.Helper()
+	if err != nil || st.OutTradeNo != no || st.State != state || st.Total != total {
+		t.Fatalf("%s: %+v, %v; want %s %s of %s", what, st, err, no, state, total)
+	}
+	if state == pos.TradeSuccess && (st.TransactionID == "" || st.SuccessTime.IsZero() || st.PayerTotal != total) {
+		t.Fatalf("%s: paid order without transaction id, time or payer total: %+v", what, st)
+	}
+}
+
 func TestNativeOrderLifecycle(t *testing.T) {
 	srv := startSandbox(t, nil)
 	for _, m := range modes {
@@ -54,17 +66,12 @@ func TestNativeOrderLifecycle(t *testing.T) {
 				t.Fatalf("repeated prepay gave %q, %v; want the same code_url", again, err)
 			}
 			st, err := g.Query(ctx, no)
-			if err != nil || st.State != pos.TradeNotPay || st.Total != 1250 || st.OutTradeNo != no {
-				t.Fatalf("query before paying: %+v, %v", st, err)
-			}
+			wantOrder(t, "before paying", st, err, no, pos.TradeNotPay, 1250)
 			if err := srv.Pay(codeURL); err != nil {
 				t.Fatal(err)
 			}
 			st, err = g.Query(ctx, no)
-			if err != nil || st.State != pos.TradeSuccess || st.TransactionID == "" || st.SuccessTime.IsZero() ||
-				st.Total != 1250 || st.PayerTotal != 1250 {
-				t.Fatalf("query after paying: %+v, %v", st, err)
-			}
+			wantOrder(t, "after paying", st, err, no, pos.TradeSuccess, 1250)
 			wantClass(t, g.Close(ctx, no), pos.ClassSettled, "ORDERPAID", "ORDER_PAID")
 		})
 	}

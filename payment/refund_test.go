@@ -9,6 +9,23 @@ import (
 	"wxtill/pos"
 )
 
+// wantRefund checks a refund's answer against the request; a successful one has a time.
+func wantRefund(t *testing.T, what string, st pos.RefundStatus, err error, req pos.RefundRequest, states ...pos.RefundState) {
+	t.Helper()
+	if err != nil || st.OutRefundNo != req.OutRefundNo || st.Amount != req.Amount || st.RefundID == "" {
+		t.Fatalf("refund %s: %+v, %v", what, st, err)
+	}
+	for _, s := range states {
+		if st.State == s {
+			if s == pos.RefundSuccess && st.SuccessTime.IsZero() {
+				t.Fatalf("refund %s: success without a time: %+v", what, st)
+			}
+			return
+		}
+	}
+	t.Fatalf("refund %s: state %s, want one of %v", what, st.State, states)
+}
+
 func TestRefundCreateAndQuery(t *testing.T) {
 	clock := newTestClock(time.Now())
 	srv := startSandbox(t, clock)
@@ -22,23 +39,16 @@ func TestRefundCreateAndQuery(t *testing.T) {
 			}
 			req := pos.RefundRequest{OutTradeNo: no, OutRefundNo: "R" + no, Amount: 300, Total: 1000, Reason: "顾客退货\n"}
 			st, err := g.Refund(ctx, req)
-			if err != nil || st.OutRefundNo != req.OutRefundNo || st.Amount != 300 || st.RefundID == "" ||
-				(st.State != pos.RefundProcessing && st.State != pos.RefundSuccess) {
-				t.Fatalf("refund: %+v, %v", st, err)
-			}
+			wantRefund(t, "created", st, err, req, pos.RefundProcessing, pos.RefundSuccess)
 			again, err := g.Refund(ctx, req)
 			if err != nil || again.RefundID != st.RefundID {
 				t.Fatalf("the same out_refund_no again: %+v, %v; want the same refund", again, err)
 			}
 			clock.Advance(time.Minute)
 			st, err = g.QueryRefund(ctx, req.OutRefundNo)
-			if err != nil || st.State != pos.RefundSuccess || st.Amount != 300 || st.SuccessTime.IsZero() {
-				t.Fatalf("refund query: %+v, %v", st, err)
-			}
+			wantRefund(t, "queried", st, err, req, pos.RefundSuccess)
 			o, err := g.Query(ctx, no)
-			if err != nil || o.State != pos.TradeRefund {
-				t.Fatalf("order after a refund: %+v, %v", o, err)
-			}
+			wantOrder(t, "after a refund", o, err, no, pos.TradeRefund, 1000)
 			_, err = g.QueryRefund(ctx, "RNOSUCH"+no)
 			wantClass(t, err, pos.ClassNotFound)
 		})
