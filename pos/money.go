@@ -114,10 +114,11 @@ func toHalfWidth(s string) string {
 
 // String formats m for people: "¥12.50", "-¥0.05".
 func (m Money) String() string {
+	y := m.Yuan()
 	if m < 0 {
-		return "-¥" + Money(-m).Yuan()
+		return "-¥" + y[1:] // Yuan has the sign; -m would overflow for the smallest int64
 	}
-	return "¥" + m.Yuan()
+	return "¥" + y
 }
 
 // Yuan formats m as a plain decimal with two places, "12.50", for files and JSON.

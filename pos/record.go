@@ -12,20 +12,9 @@ func NewSale(cart Cart, method Method, outTradeNo, shop string, ceiling Money) (
 	if len(cart.Lines) == 0 {
 		return Sale{}, ErrCartEmpty
 	}
-	if ceiling <= 0 {
-		ceiling = DefaultCeiling
-	}
-	for _, l := range cart.Lines {
-		if l.Qty < 1 || l.Qty > MaxQty || l.UnitPrice <= 0 || l.UnitPrice > ceiling {
-			return Sale{}, fmt.Errorf("cart line %q is not valid (price %s, quantity %d)", l.Name, l.UnitPrice, l.Qty)
-		}
-	}
-	total := cart.Total()
-	if total <= 0 {
-		return Sale{}, ErrAmountZero
-	}
-	if total > ceiling {
-		return Sale{}, fmt.Errorf("%w (%s)", ErrAmountTooLarge, ceiling)
+	total, err := checkedTotal(cart, ceiling)
+	if err != nil {
+		return Sale{}, err
 	}
 	return Sale{
 		OutTradeNo:  outTradeNo,
@@ -36,6 +25,38 @@ func NewSale(cart Cart, method Method, outTradeNo, shop string, ceiling Money) (
 		Total:       total,
 		Description: Describe(shop, cart.Lines),
 	}, nil
+}
+
+// maxCeiling bounds any configured ceiling (¥10 billion) so sums stay far from overflow.
+const maxCeiling Money = 1 << 40
+
+// checkedTotal is the cart's total, checked line by line so that no sum can overflow:
+// every line must be a sane positive amount and the total must be within the ceiling.
+func checkedTotal(cart Cart, ceiling Money) (Money, error) {
+	if ceiling <= 0 {
+		ceiling = DefaultCeiling
+	}
+	ceiling = min(ceiling, maxCeiling)
+	var sub Money
+	for _, l := range cart.Lines {
+		if l.Qty < 1 || l.Qty > MaxQty || l.UnitPrice <= 0 {
+			return 0, fmt.Errorf("cart line %q is not valid (price %s, quantity %d)", l.Name, l.UnitPrice, l.Qty)
+		}
+		if l.UnitPrice > ceiling {
+			return 0, fmt.Errorf("%w (%s): line %q", ErrAmountTooLarge, ceiling, l.Name)
+		}
+		if sub += l.Amount(); sub > ceiling*MaxQty { // far above any legal total, far below overflow
+			return 0, fmt.Errorf("%w (%s)", ErrAmountTooLarge, ceiling)
+		}
+	}
+	if cart.Discount < 0 || cart.Discount >= sub {
+		return 0, ErrDiscountRange
+	}
+	total := sub - cart.Discount
+	if total > ceiling {
+		return 0, fmt.Errorf("%w (%s)", ErrAmountTooLarge, ceiling)
+	}
+	return total, nil
 }
 
 // newSale builds the next sale of this till.
