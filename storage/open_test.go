@@ -32,13 +32,16 @@ func fillLedger(t testing.TB, l *Ledger, n int) {
 	must(t, err)
 }
 
-// damagedLedger makes a ledger of a few thousand sales with one backup, closes it and
+// damagedSales fill about 300 pages: enough to damage some and leave others.
+const damagedSales = 1000
+
+// damagedLedger makes a ledger of a thousand sales with one backup, closes it and
 // returns its path and its backup's.
 func damagedLedger(t *testing.T) (path, backup string) {
 	dir := t.TempDir()
 	path = filepath.Join(dir, FileName)
 	l := openTest(t, path, Options{NoAutoBackup: true})
-	fillLedger(t, l, 3000)
+	fillLedger(t, l, damagedSales)
 	backup = filepath.Join(dir, "backups", "ledger-20250313.db")
 	must(t, l.Backup(backup))
 	closeChecked(t, l)
