@@ -72,6 +72,9 @@ type billInfo struct {
 // its SHA1 against the hash WeChat gave in the signed reply, and parses it. WeChat makes
 // a day's bill after 10:00 the next day; before that it answers NO_STATEMENT_EXIST.
 func (g *Gateway) TradeBill(ctx context.Context, day time.Time) (*TradeBill, error) {
+	if err := g.ready(ctx); err != nil {
+		return nil, err
+	}
 	date := day.In(chinaTime).Format("2006-01-02")
 	q := url.Values{"bill_date": {date}, "bill_type": {"ALL"}}
 	result, err := g.client.Get(ctx, consts.WechatPayAPIServer+"/v3/bill/tradebill?"+q.Encode())

@@ -50,6 +50,9 @@ type reverseRequest struct {
 // password) comes back as a status, whether WeChat says it in a reply or as an error
 // code: query again after ~5 s, reverse after ~30 s.
 func (g *Gateway) PayCode(ctx context.Context, o pos.CodeOrder) (pos.OrderStatus, error) {
+	if err := g.ready(ctx); err != nil {
+		return pos.OrderStatus{}, err
+	}
 	if err := checkTradeNo(o.OutTradeNo); err != nil {
 		return pos.OrderStatus{}, err
 	}
@@ -106,6 +109,9 @@ func messageOf(err error) string {
 
 // Reverse cancels a payment-code order, refunding the customer if it was paid.
 func (g *Gateway) Reverse(ctx context.Context, outTradeNo string) error {
+	if err := g.ready(ctx); err != nil {
+		return err
+	}
 	if err := checkTradeNo(outTradeNo); err != nil {
 		return err
 	}

@@ -94,12 +94,15 @@ func (d *doctor) run(ctx context.Context, path string) {
 	}
 	d.checkClock(ctx, cfg)
 	g, err := NewGateway(ctx, cfg)
+	if err == nil {
+		defer g.Stop()
+		err = g.ready(ctx) // NewGateway lets a network failure pass; the doctor does not
+	}
 	if err != nil {
 		d.failTrust(err)
 		d.skip(checkAPI, checkReply)
 		return
 	}
-	defer g.Stop()
 	d.pass(checkTrust, describeTrust(ctx, g))
 	if cfg.PublicKeyMode() {
 		d.checkAPIv3Key(ctx, cfg)

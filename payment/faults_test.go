@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -201,4 +202,27 @@ func TestWrongAPIv3KeyInCertificateMode(t *testing.T) {
 	_, err = NewGateway(context.Background(), c)
 	wantClass(t, err, pos.ClassRejected, "APIV3_KEY_MISMATCH")
 	assertNoSecrets(t, "error", err.Error(), secretFragments(testAPIv3, srv.Credentials().MerchantPrivateKeyPEM))
+}
+
+// A till must start without the network: in certificate mode NewGateway then returns a
+// gateway whose calls download the certificates once the server answers again.
+func TestCertificateModeStartsOffline(t *testing.T) {
+	srv := startSandbox(t, nil)
+	path := sandboxConfig(t, srv, false)
+	var down atomic.Bool
+	down.Store(true)
+	proxy(t, srv, path, func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		if down.Load() {
+			http.Error(w, "upstream unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+	g := gatewayFor(t, path)
+	wantClass(t, query2(g, tradeNo("O")), pos.ClassRetry, "HTTP_503")
+	down.Store(false)
+	wantClass(t, query2(g, tradeNo("O")), pos.ClassNotFound)
+	if n := srv.Stats()["GET /v3/certificates"]; n != 1 {
+		t.Fatalf("certificates downloaded %d times, want once", n)
+	}
 }

@@ -38,13 +38,18 @@ type Gateway struct {
 	notifyErr   error
 	mu          sync.Mutex                           // guards notifyCerts
 	notifyCerts *downloader.CertificateDownloaderMgr // public-key mode: old-style notifications
+
+	certMu     sync.Mutex // guards certsReady; held during a certificate download
+	certsReady bool
 }
 
 var _ pos.Gateway = (*Gateway)(nil)
 
 // NewGateway connects to WeChat Pay as c says. In platform-certificate mode it downloads
-// the certificates at once (so a wrong APIv3 key or key pair shows up here) and refreshes
-// them daily until Stop.
+// the certificates at once, so a wrong APIv3 key or key pair is an error here; when only
+// the network is down it returns a gateway anyway, whose calls try the download again
+// first (a till must start, and take cash, without the network). The certificates are
+// refreshed daily until Stop.
 func NewGateway(ctx context.Context, c *Config) (*Gateway, error) {
 	if c == nil || c.secrets == nil || c.base == nil {
 		return nil, errors.New("payment: config not loaded: use LoadConfig")
@@ -54,7 +59,6 @@ func NewGateway(ctx context.Context, c *Config) (*Gateway, error) {
 	billHTTP := newHTTPClient(c.base, 6*c.WeChatPay.Timeout, maxBillResponse)
 	g := &Gateway{cfg: c, httpc: []*http.Client{apiHTTP, billHTTP}, now: time.Now}
 
-	var err error
 	s := c.secrets
 	var authOpt core.ClientOption
 	if c.PublicKeyMode() {
@@ -62,19 +66,23 @@ func NewGateway(ctx context.Context, c *Config) (*Gateway, error) {
 			s.privateKey, c.WeChatPay.PublicKeyID, s.publicKey)
 		g.verifier = verifiers.NewSHA256WithRSAPubkeyVerifier(c.WeChatPay.PublicKeyID, *s.publicKey)
 	} else {
-		if g.certs, err = startCertificates(ctx, c, apiHTTP); err != nil {
-			g.Stop()
-			return nil, err
-		}
+		// The manager's refresh runs for the gateway's life, not the caller's ctx.
+		g.certs = downloader.NewCertificateDownloaderMgr(context.Background())
 		authOpt = option.WithWechatPayAutoAuthCipherUsingDownloaderMgr(c.Merchant.MchID, c.Merchant.CertSerial,
 			s.privateKey, g.certs)
 		g.verifier = verifiers.NewSHA256WithRSAVerifier(g.certs.GetCertificateVisitor(c.Merchant.MchID))
 	}
+	var err error
 	g.client, err = core.NewClient(ctx, authOpt, option.WithHTTPClient(apiHTTP), markSignatureErrors{})
 	if err == nil {
 		g.billClient, err = core.NewClient(ctx,
 			option.WithMerchantCredential(c.Merchant.MchID, c.Merchant.CertSerial, s.privateKey),
 			option.WithoutValidator(), option.WithHTTPClient(billHTTP))
+	}
+	if err == nil {
+		if err = g.ready(ctx); pos.ClassOf(err) == pos.ClassRetry {
+			err = nil // the network: the next call tries again
+		}
 	}
 	if err != nil {
 		g.Stop()
@@ -85,24 +93,49 @@ func NewGateway(ctx context.Context, c *Config) (*Gateway, error) {
 	return g, nil
 }
 
-// startCertificates downloads the platform certificates through our own HTTP client.
+// ready makes sure the platform certificates are there (certificate mode), downloading
+// them if the last try failed. Every call starts with it.
+func (g *Gateway) ready(ctx context.Context) error {
+	if g.certs == nil {
+		return nil
+	}
+	g.certMu.Lock()
+	defer g.certMu.Unlock()
+	if g.certsReady {
+		return nil
+	}
+	if err := registerCertificates(ctx, g.cfg, g.httpc[0], g.certs); err != nil {
+		return err
+	}
+	g.certsReady = true
+	return nil
+}
+
+// startCertificates makes a certificate manager and downloads into it.
+func startCertificates(ctx context.Context, c *Config, httpc *http.Client) (*downloader.CertificateDownloaderMgr, error) {
+	mgr := downloader.NewCertificateDownloaderMgr(context.Background())
+	if err := registerCertificates(ctx, c, httpc, mgr); err != nil {
+		mgr.Stop()
+		return nil, err
+	}
+	return mgr, nil
+}
+
+// registerCertificates downloads the platform certificates through our own HTTP client.
 // The SDK's WithWechatPayAutoAuthCipher would download through a client of its own,
 // which knows nothing of api_base_url, and its process-wide manager keeps the first
 // downloader registered for a mchid; a manager per gateway avoids both.
-func startCertificates(ctx context.Context, c *Config, httpc *http.Client) (*downloader.CertificateDownloaderMgr, error) {
+func registerCertificates(ctx context.Context, c *Config, httpc *http.Client, mgr *downloader.CertificateDownloaderMgr) error {
 	dl, err := core.NewClient(ctx,
 		option.WithMerchantCredential(c.Merchant.MchID, c.Merchant.CertSerial, c.secrets.privateKey),
 		option.WithoutValidator(), option.WithHTTPClient(httpc))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	// The manager's refresh runs for the gateway's life, not the caller's ctx.
-	mgr := downloader.NewCertificateDownloaderMgr(context.Background())
 	if err := mgr.RegisterDownloaderWithClient(ctx, dl, c.Merchant.MchID, c.secrets.apiv3Key); err != nil {
-		mgr.Stop()
-		return nil, certificateError(err)
+		return certificateError(err)
 	}
-	return mgr, nil
+	return nil
 }
 
 // certificateError explains a failed certificate download. The SDK reports a failed

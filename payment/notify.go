@@ -72,6 +72,9 @@ func (g *Gateway) notifyHandler() (*notify.Handler, error) {
 // ParseNotification verifies r's signature, decrypts its resource and converts it. An
 // unverifiable or malformed notification is an error, never a result.
 func (g *Gateway) ParseNotification(r *http.Request) (*Notification, error) {
+	if err := g.ready(r.Context()); err != nil {
+		return nil, err
+	}
 	h, err := g.notifyHandler()
 	if err != nil {
 		return nil, err

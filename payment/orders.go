@@ -19,6 +19,9 @@ var chinaTime = time.FixedZone("CST", 8*60*60)
 // o.ExpiresAt, or now + [store] order_expiry when that is zero; attach is o.Attach, or the
 // till id when that is empty.
 func (g *Gateway) PrepayNative(ctx context.Context, o pos.NativeOrder) (string, error) {
+	if err := g.ready(ctx); err != nil {
+		return "", err
+	}
 	if err := checkTradeNo(o.OutTradeNo); err != nil {
 		return "", err
 	}
@@ -61,6 +64,9 @@ func (g *Gateway) notifyURL() string {
 
 // Query asks for an order's state by out_trade_no.
 func (g *Gateway) Query(ctx context.Context, outTradeNo string) (pos.OrderStatus, error) {
+	if err := g.ready(ctx); err != nil {
+		return pos.OrderStatus{}, err
+	}
 	if err := checkTradeNo(outTradeNo); err != nil {
 		return pos.OrderStatus{}, err
 	}
@@ -81,6 +87,9 @@ func (g *Gateway) Query(ctx context.Context, outTradeNo string) (pos.OrderStatus
 // Close closes an unpaid order (WeChat answers 204). A paid order gives ClassSettled
 // with code ORDERPAID.
 func (g *Gateway) Close(ctx context.Context, outTradeNo string) error {
+	if err := g.ready(ctx); err != nil {
+		return err
+	}
 	if err := checkTradeNo(outTradeNo); err != nil {
 		return err
 	}

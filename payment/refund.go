@@ -13,6 +13,9 @@ import (
 // Refund asks for r.Amount back out of the order. Repeating it with the same OutRefundNo
 // is the same refund at WeChat. The result usually comes later: QueryRefund.
 func (g *Gateway) Refund(ctx context.Context, r pos.RefundRequest) (pos.RefundStatus, error) {
+	if err := g.ready(ctx); err != nil {
+		return pos.RefundStatus{}, err
+	}
 	if err := checkTradeNo(r.OutTradeNo); err != nil {
 		return pos.RefundStatus{}, err
 	}
@@ -52,6 +55,9 @@ func (g *Gateway) Refund(ctx context.Context, r pos.RefundRequest) (pos.RefundSt
 
 // QueryRefund asks for a refund's state by out_refund_no.
 func (g *Gateway) QueryRefund(ctx context.Context, outRefundNo string) (pos.RefundStatus, error) {
+	if err := g.ready(ctx); err != nil {
+		return pos.RefundStatus{}, err
+	}
 	if err := checkRefundNo(outRefundNo); err != nil {
 		return pos.RefundStatus{}, err
 	}
