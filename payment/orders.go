@@ -17,7 +17,8 @@ var chinaTime = time.FixedZone("CST", 8*60*60)
 
 // PrepayNative creates a Native order and returns its code_url. time_expire is
 // o.ExpiresAt, or now + [store] order_expiry when that is zero; attach is o.Attach, or the
-// till id when that is empty.
+// till id when that is empty. WeChat gives the same code_url for a repeated prepay only
+// when every field is the same: a caller that may repeat one sets ExpiresAt.
 func (g *Gateway) PrepayNative(ctx context.Context, o pos.NativeOrder) (string, error) {
 	if err := g.ready(ctx); err != nil {
 		return "", err
