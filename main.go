@@ -178,18 +178,129 @@ func cmdSandbox(g globals, args []string) int {
 
 func cmdCharge(g globals, args []string) int {
 	fs := subcommand("charge", "charge --amount 12.50 [--description TEXT] [--wait 3m] [--json]")
+	amount := fs.String("amount", "", "amount to charge, e.g. 12.50 / 收款金额")
+	desc := fs.String("description", "", "what the customer sees in WeChat / 商品描述")
+	wait := fs.Duration("wait", 0, "close the order if unpaid after this long (0: when it expires) / 最长等待")
+	asJSON := fs.Bool("json", false, "print one JSON object a line / 每行输出一个 JSON 对象")
+	refund := fs.String("refund", "", "refund this `AMOUNT` right after the payment (training, tests) / 付款后立即退款")
+	usage := fs.Usage
+	fs.Usage = func() { usage(); fmt.Fprint(fs.Output(), chargeExitCodes) }
 	if code, ok := parseSub(fs, args); !ok {
 		return code
 	}
-	return notYet("charge")
+	opt := pos.ChargeOptions{Description: *desc, Wait: *wait, JSON: *asJSON}
+	var err error
+	if opt.Amount, err = pos.ParseAmount(*amount, 0); err != nil {
+		fmt.Fprintf(os.Stderr, "wxtill charge: --amount %q: %v\n", *amount, err)
+		return 2
+	}
+	if *refund != "" {
+		if opt.Refund, err = pos.ParseAmount(*refund, opt.Amount); err != nil {
+			fmt.Fprintf(os.Stderr, "wxtill charge: --refund %q: %v\n", *refund, err)
+			return 2
+		}
+	}
+	pos.ArmFailpointFromEnv() // crash tests only (docs/CHECKOUT.md)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	till, err := openTill(g, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "wxtill charge:", err)
+		return pos.ExitError
+	}
+	defer till.close()
+	opt.DemoPage = till.demoPage
+	return pos.RunCharge(ctx, till.co, opt, os.Stdout)
 }
+
+const chargeExitCodes = `
+Exit codes / 退出码: 0 paid 已支付 · 1 error 错误 · 2 bad flags 参数错误 · 3 cancelled (Ctrl-C) 已取消 ·
+4 payment failed 支付失败 · 5 timed out (--wait), order closed 超时已关单
+Without a config file the charge runs on the built-in sandbox (demo mode, no real money).
+`
 
 func cmdRecover(g globals, args []string) int {
 	fs := subcommand("recover", "recover [--json]")
+	asJSON := fs.Bool("json", false, "print one JSON object a line / 每行输出一个 JSON 对象")
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		fmt.Fprint(fs.Output(), "\nExit codes / 退出码: 0 all settled 全部完成 · 1 error 错误 · 6 some left for later (WeChat unreachable) 部分待处理\n")
+	}
 	if code, ok := parseSub(fs, args); !ok {
 		return code
 	}
-	return notYet("recover")
+	pos.ArmFailpointFromEnv() // crash tests only (docs/CHECKOUT.md)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	till, err := openTill(g, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "wxtill recover:", err)
+		return pos.ExitError
+	}
+	defer till.close()
+	return pos.RunRecover(ctx, till.co, pos.RecoverOptions{JSON: *asJSON}, os.Stdout)
+}
+
+// tillParts are what charge and recover run on: the ledger, WeChat Pay (or the embedded
+// sandbox when there is no config) and the checkout over them.
+type tillParts struct {
+	co       *pos.Checkout
+	demoPage string   // the sandbox's customer-phone page in demo mode
+	closers  []func() // last opened first
+}
+
+func (t *tillParts) close() {
+	for i := len(t.closers) - 1; i >= 0; i-- {
+		t.closers[i]()
+	}
+}
+
+func openTill(g globals, logw io.Writer) (*tillParts, error) {
+	t := &tillParts{}
+	ledger, err := storage.Open(storage.Path(g.data), storage.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("账本无法打开 / cannot open the ledger: %w", err)
+	}
+	t.closers = append(t.closers, func() { ledger.Close() })
+	cfg, err := tillConfig(g, t, logw)
+	if err == nil {
+		var gw *payment.Gateway
+		if gw, err = payment.NewGateway(context.Background(), cfg); err == nil {
+			t.closers = append(t.closers, func() { gw.Stop() })
+			t.co, err = pos.NewCheckout(pos.Config{Gateway: gw, Ledger: ledger, TillID: cfg.Store.TillID,
+				Shop: cfg.Store.Name, OrderTTL: gw.OrderExpiry()})
+		}
+	}
+	if err != nil {
+		t.close()
+		return nil, err
+	}
+	return t, nil
+}
+
+// tillConfig loads the merchant's config, or starts the embedded sandbox and loads the
+// config written for it when there is no config file.
+func tillConfig(g globals, t *tillParts, logw io.Writer) (*payment.Config, error) {
+	if _, err := os.Stat(g.config); err == nil {
+		return payment.LoadConfig(g.config)
+	}
+	dir := filepath.Join(g.data, "sandbox")
+	sb, err := sandbox.New(sandbox.Options{StateDir: dir})
+	if err == nil {
+		err = sb.Start("127.0.0.1:0")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("演示模式无法启动 / demo sandbox: %w", err)
+	}
+	t.closers = append(t.closers, func() { sb.Close() })
+	path := filepath.Join(dir, "config.toml")
+	if err := sb.WriteConfig(path, true); err != nil {
+		return nil, fmt.Errorf("演示模式无法启动 / demo sandbox: %w", err)
+	}
+	fmt.Fprintf(logw, "wxtill: 没有配置文件 %s，使用内置沙箱（演示模式，不会产生真实交易）/ no config file: built-in sandbox (demo mode, no real money) at %s\n", g.config, sb.URL())
+	t.demoPage = sb.URL() + "/"
+	return payment.LoadConfig(path)
 }
 
 func cmdReport(g globals, args []string) int {
