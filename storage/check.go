@@ -111,7 +111,7 @@ func (r *recount) sales() {
 		if !bytes.Equal(byNo.Get([]byte(s.OutTradeNo)), k) || !bytes.Equal(k, saleKey(s.CreatedAt, s.OutTradeNo)) {
 			r.notef("sale %s: its number index or key does not match the record", s.OutTradeNo)
 		}
-		if isOpen := open.Get(k) != nil; isOpen == s.State.Settled() {
+		if isOpen := open.Get(k) != nil; isOpen != s.NeedsRecovery() {
 			r.notef("sale %s: state %s but open-sales index says open=%v", s.OutTradeNo, s.State, isOpen)
 		}
 		r.lastEvent(k, s)

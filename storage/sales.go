@@ -130,7 +130,7 @@ func (l *Ledger) writeSale(tx *bolt.Tx, key []byte, old *pos.Sale, s pos.Sale, e
 		return err
 	}
 	open := tx.Bucket(bucketOpenSales)
-	if s.State.Settled() {
+	if !s.NeedsRecovery() { // pos.Ledger.UnsettledSales: unsettled, or a WeChat order still to close
 		err = open.Delete(key)
 	} else {
 		err = open.Put(key, nil)

@@ -16,7 +16,7 @@ var (
 	bucketSales       = []byte("sales")        // saleKey → JSON pos.Sale
 	bucketSaleNo      = []byte("sale_no")      // out_trade_no → saleKey
 	bucketEvents      = []byte("events")       // saleKey 0x00 seq(4) → JSON pos.Event
-	bucketOpenSales   = []byte("open_sales")   // saleKey → "" for every sale not Settled
+	bucketOpenSales   = []byte("open_sales")   // saleKey → "" for every sale that NeedsRecovery
 	bucketRefunds     = []byte("refunds")      // out_refund_no → JSON pos.Refund
 	bucketSaleRefunds = []byte("sale_refunds") // saleKey 0x00 out_refund_no → ""
 	bucketOpenRefunds = []byte("open_refunds") // out_refund_no → "" for every refund not Settled
