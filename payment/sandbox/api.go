@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // maxBody bounds request bodies; WeChat's own requests are a few kilobytes.
@@ -195,6 +196,9 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 func decodeJSON(body []byte, v any) *apiError {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return paramError("请求体为空 / request body is empty")
+	}
+	if !utf8.Valid(body) { // encoding/json would quietly turn it into U+FFFD
+		return paramError("请求体不是合法的 UTF-8 / body is not valid UTF-8")
 	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	if err := dec.Decode(v); err != nil {
