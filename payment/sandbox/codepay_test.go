@@ -61,25 +61,12 @@ func TestCodepayTestCodes(t *testing.T) {
 		t.Run(mode.name, func(t *testing.T) {
 			s, clock := startServer(t)
 			c := mode.client(t, s)
-
 			res, txn, err := postCodepay(t, c, codepayBody(s, "C-paynow-01", CodePayNow, 500))
 			if err != nil || res.Response.StatusCode != 200 || txn.TradeState != "SUCCESS" || txn.TradeType != "MICROPAY" ||
 				txn.Amount.PayerTotal != 500 || len(txn.TransactionID) != 28 {
 				t.Fatalf("CodePayNow: %+v %v", txn, err)
 			}
-
-			res, txn, err = postCodepay(t, c, codepayBody(s, "C-paying-01", CodeUserPaying, 700))
-			if err != nil || res.Response.StatusCode != http.StatusAccepted || txn.Code != "USERPAYING" || txn.TradeState != "USERPAYING" {
-				t.Fatalf("CodeUserPaying: %d %+v %v", res.Response.StatusCode, txn, err)
-			}
-			if got := queryState(t, c, s, "C-paying-01"); got != "USERPAYING" {
-				t.Fatalf("while typing the password: %s", got)
-			}
-			clock.Advance(passwordDelay)
-			if got := queryState(t, c, s, "C-paying-01"); got != "SUCCESS" {
-				t.Fatalf("after the password: %s", got)
-			}
-
+			userPaying(t, s, clock, c)
 			_, _, err = postCodepay(t, c, codepayBody(s, "C-fail-01", CodeFail, 300))
 			wantAPIError(t, err, http.StatusForbidden, "TRADE_ERROR")
 			if got := queryState(t, c, s, "C-fail-01"); got != "PAYERROR" {
@@ -87,12 +74,27 @@ func TestCodepayTestCodes(t *testing.T) {
 			}
 			_, _, err = postCodepay(t, c, codepayBody(s, "C-poor-01", CodeNotEnough, 300))
 			wantAPIError(t, err, http.StatusForbidden, "NOTENOUGH")
-
 			_, txn, err = postCodepay(t, c, codepayBody(s, "C-other-01", "101234567890123456", 100))
 			if err != nil || txn.TradeState != "SUCCESS" {
 				t.Fatalf("another valid code: %+v %v", txn, err)
 			}
 		})
+	}
+}
+
+// userPaying: CodeUserPaying answers 202 USERPAYING, and is SUCCESS 5 s later.
+func userPaying(t *testing.T, s *Server, clock *fakeClock, c *core.Client) {
+	t.Helper()
+	res, txn, err := postCodepay(t, c, codepayBody(s, "C-paying-01", CodeUserPaying, 700))
+	if err != nil || res.Response.StatusCode != http.StatusAccepted || txn.Code != "USERPAYING" || txn.TradeState != "USERPAYING" {
+		t.Fatalf("CodeUserPaying: %+v %v", txn, err)
+	}
+	if got := queryState(t, c, s, "C-paying-01"); got != "USERPAYING" {
+		t.Fatalf("while typing the password: %s", got)
+	}
+	clock.Advance(passwordDelay)
+	if got := queryState(t, c, s, "C-paying-01"); got != "SUCCESS" {
+		t.Fatalf("after the password: %s", got)
 	}
 }
 

@@ -119,15 +119,21 @@ func TestFaultsOverHTTP(t *testing.T) {
 		t.Fatalf("PUT answer %s: %+v %v", body, back, err)
 	}
 	for _, bad := range []string{`{"kind":"drop"}`, `[{"kind":"flood","rate":1}]`, `[{"kind":"drop","rate":2}]`, `[{"kind":"latency","rate":1,"delay_ms":-5}]`, `not json`} {
-		if code, body := do("PUT", bad); code != 400 || !strings.Contains(body, "PARAM_ERROR") {
-			t.Errorf("PUT %s: %d %s", bad, code, body)
-		}
+		code, body := do("PUT", bad)
+		wantControlError(t, code, body, "PUT "+bad)
 	}
 	if len(s.Faults()) != 2 {
 		t.Fatal("a refused PUT changed the faults")
 	}
 	if code, body := do("DELETE", ""); code != 200 || body != "[]" || len(s.Faults()) != 0 {
 		t.Fatalf("DELETE: %d %s", code, body)
+	}
+}
+
+func wantControlError(t *testing.T, code int, body, what string) {
+	t.Helper()
+	if code != 400 || !strings.Contains(body, "PARAM_ERROR") {
+		t.Errorf("%s: %d %s", what, code, body)
 	}
 }
 

@@ -40,46 +40,58 @@ func TestNativeFlow(t *testing.T) {
 		t.Run(mode.name, func(t *testing.T) {
 			s, clock := startServer(t)
 			c := mode.client(t, s)
-			ctx := context.Background()
 			svc := native.NativeApiService{Client: c}
-			resp, res, err := svc.Prepay(ctx, prepayRequest(s, "T20250310000001", 1250))
-			if err != nil {
-				t.Fatalf("prepay: %v", err)
-			}
-			if got := res.Response.Header.Get("Wechatpay-Serial"); got != mode.serial(s) {
-				t.Fatalf("reply signed by %q, want %q", got, mode.serial(s))
-			}
-			codeURL := *resp.CodeUrl
-			if !strings.HasPrefix(codeURL, "weixin://wxpay/bizpayurl?pr=") {
-				t.Fatalf("code_url %q", codeURL)
-			}
-			tx := queryOrder(t, svc, s, "T20250310000001")
-			if *tx.TradeState != "NOTPAY" || tx.TransactionId != nil || tx.Attach != nil {
-				t.Fatalf("unpaid order: %+v", tx)
-			}
+			codeURL := prepayUnpaid(t, s, svc, mode, "T20250310000001")
 			clock.Advance(20 * time.Second)
 			if err := s.Pay(codeURL); err != nil {
 				t.Fatal(err)
 			}
-			tx = queryOrder(t, svc, s, "T20250310000001")
-			if *tx.TradeState != "SUCCESS" || *tx.TradeType != "NATIVE" || *tx.Amount.PayerTotal != 1250 ||
-				*tx.Attach != "till-01" || *tx.Payer.Openid == "" || !strings.HasSuffix(*tx.SuccessTime, "+08:00") {
-				t.Fatalf("paid order: %+v", tx)
-			}
-			byID, _, err := svc.QueryOrderById(ctx, native.QueryOrderByIdRequest{
-				TransactionId: tx.TransactionId, Mchid: core.String(s.Credentials().MchID)})
-			if err != nil || *byID.OutTradeNo != "T20250310000001" || len(*byID.TransactionId) != 28 {
-				t.Fatalf("query by transaction_id: %+v %v", byID, err)
-			}
-			refundFlow(t, s, clock, c, "T20250310000001", *tx.TransactionId)
-			if tx = queryOrder(t, svc, s, "T20250310000001"); *tx.TradeState != "REFUND" {
+			txnID := checkPaid(t, s, svc, "T20250310000001")
+			refundFlow(t, clock, c, "T20250310000001", txnID)
+			if tx := queryOrder(t, svc, s, "T20250310000001"); *tx.TradeState != "REFUND" {
 				t.Fatalf("refunded order is %s", *tx.TradeState)
 			}
 		})
 	}
 }
 
-func refundFlow(t *testing.T, s *Server, clock *fakeClock, c *core.Client, outTradeNo, txnID string) {
+// prepayUnpaid creates a Native order of ¥12.50 and checks how it looks unpaid.
+func prepayUnpaid(t *testing.T, s *Server, svc native.NativeApiService, mode clientMode, outTradeNo string) string {
+	t.Helper()
+	resp, res, err := svc.Prepay(context.Background(), prepayRequest(s, outTradeNo, 1250))
+	if err != nil {
+		t.Fatalf("prepay: %v", err)
+	}
+	if got := res.Response.Header.Get("Wechatpay-Serial"); got != mode.serial(s) {
+		t.Fatalf("reply signed by %q, want %q", got, mode.serial(s))
+	}
+	if !strings.HasPrefix(*resp.CodeUrl, "weixin://wxpay/bizpayurl?pr=") {
+		t.Fatalf("code_url %q", *resp.CodeUrl)
+	}
+	tx := queryOrder(t, svc, s, outTradeNo)
+	if *tx.TradeState != "NOTPAY" || tx.TransactionId != nil || tx.Attach != nil {
+		t.Fatalf("unpaid order: %+v", tx)
+	}
+	return *resp.CodeUrl
+}
+
+// checkPaid checks a paid order by both query APIs and returns its transaction_id.
+func checkPaid(t *testing.T, s *Server, svc native.NativeApiService, outTradeNo string) string {
+	t.Helper()
+	tx := queryOrder(t, svc, s, outTradeNo)
+	if *tx.TradeState != "SUCCESS" || *tx.TradeType != "NATIVE" || *tx.Amount.PayerTotal != 1250 ||
+		*tx.Attach != "till-01" || *tx.Payer.Openid == "" || !strings.HasSuffix(*tx.SuccessTime, "+08:00") {
+		t.Fatalf("paid order: %+v", tx)
+	}
+	byID, _, err := svc.QueryOrderById(context.Background(), native.QueryOrderByIdRequest{
+		TransactionId: tx.TransactionId, Mchid: core.String(s.Credentials().MchID)})
+	if err != nil || *byID.OutTradeNo != outTradeNo || len(*byID.TransactionId) != 28 {
+		t.Fatalf("query by transaction_id: %+v %v", byID, err)
+	}
+	return *tx.TransactionId
+}
+
+func refundFlow(t *testing.T, clock *fakeClock, c *core.Client, outTradeNo, txnID string) {
 	t.Helper()
 	ctx := context.Background()
 	rs := refunddomestic.RefundsApiService{Client: c}
