@@ -261,7 +261,7 @@ func RunRecover(ctx context.Context, co *Checkout, opt RecoverOptions, out io.Wr
 		} else {
 			fmt.Fprintln(out, recoveredText(r))
 		}
-		left = left || r.Action == ActionRetry || r.Action == ActionWaiting || r.Action == ActionSkipped
+		left = left || r.leftOpen()
 	}
 	if err != nil {
 		p := &chargePrinter{out: out, json: opt.JSON}
@@ -274,6 +274,17 @@ func RunRecover(ctx context.Context, co *Checkout, opt RecoverOptions, out io.Wr
 		return ExitUnsettled
 	}
 	return ExitPaid
+}
+
+// leftOpen reports whether what recovery looked at still needs looking at.
+func (r Recovered) leftOpen() bool {
+	switch r.Action {
+	case ActionRetry, ActionWaiting, ActionSkipped:
+		return true
+	case ActionRefund:
+		return !RefundState(r.After).Settled()
+	}
+	return false
 }
 
 func recoveredText(r Recovered) string {
