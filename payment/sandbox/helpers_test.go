@@ -97,7 +97,7 @@ func httpClientFor(t *testing.T, s *Server) *http.Client {
 	return &http.Client{Transport: rewriteTransport{target: u}, Timeout: 20 * time.Second}
 }
 
-func merchantKey(t *testing.T, s *Server) *rsa.PrivateKey {
+func merchantKey(t testing.TB, s *Server) *rsa.PrivateKey {
 	key, err := utils.LoadPrivateKey(string(s.Credentials().MerchantPrivateKeyPEM))
 	if err != nil {
 		t.Fatal(err)

@@ -23,7 +23,7 @@ import (
 // rawClient is a small APIv3 client written from the protocol description, independent
 // of wechatpay-go: it signs requests itself and checks reply signatures itself.
 type rawClient struct {
-	t      *testing.T
+	t      testing.TB
 	s      *Server
 	key    *rsa.PrivateKey
 	mchid  string
@@ -32,7 +32,7 @@ type rawClient struct {
 	skew   time.Duration // added to the signing timestamp
 }
 
-func newRawClient(t *testing.T, s *Server) *rawClient {
+func newRawClient(t testing.TB, s *Server) *rawClient {
 	cred := s.Credentials()
 	return &rawClient{t: t, s: s, key: merchantKey(t, s), mchid: cred.MchID, serial: cred.MerchantCertSerial}
 }
