@@ -102,7 +102,7 @@ func (s *Server) endpoint(name string, h apiHandler) http.Handler {
 			return
 		}
 		plan := s.planFaults(r.URL.Path)
-		if !sleepCtx(r.Context(), plan.delay) {
+		if !s.pause(r.Context(), plan.delay) {
 			return
 		}
 		if plan.early != nil {
@@ -177,7 +177,17 @@ func dropConnection(w http.ResponseWriter) {
 	panic(http.ErrAbortHandler)
 }
 
+// pause waits d unless the request is abandoned or the server closes first.
+func (s *Server) pause(ctx context.Context, d time.Duration) bool {
+	return sleepEither(ctx.Done(), s.ctx.Done(), d)
+}
+
 func sleepCtx(ctx context.Context, d time.Duration) bool {
+	return sleepEither(ctx.Done(), nil, d)
+}
+
+// sleepEither waits d, or returns false as soon as a or b (either may be nil) closes.
+func sleepEither(a, b <-chan struct{}, d time.Duration) bool {
 	if d <= 0 {
 		return true
 	}
@@ -186,7 +196,9 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	select {
 	case <-t.C:
 		return true
-	case <-ctx.Done():
+	case <-a:
+		return false
+	case <-b:
 		return false
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -28,28 +29,11 @@ type orderRef struct {
 	CodeURL    string `json:"code_url"`
 }
 
-// controlPayFail takes {"out_trade_no":...} or {"code_url":...} as JSON, or the same
-// fields as a form from the customer page (which then goes back to the page).
+// controlPayFail runs Pay or Fail for /sandbox/pay and /sandbox/fail.
 func (s *Server) controlPayFail(w http.ResponseWriter, r *http.Request, act func(string) error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	var ref orderRef
-	fromPage := strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded")
-	if fromPage {
-		if err := r.ParseForm(); err != nil {
-			writeControlError(w, http.StatusBadRequest, "PARAM_ERROR", "表单不可读 / unreadable form")
-			return
-		}
-		ref = orderRef{OutTradeNo: r.PostForm.Get("out_trade_no"), CodeURL: r.PostForm.Get("code_url")}
-	} else if err := json.NewDecoder(io.LimitReader(r.Body, maxBody)).Decode(&ref); err != nil {
-		writeControlError(w, http.StatusBadRequest, "PARAM_ERROR", `请求体须为 {"out_trade_no":...} 或 {"code_url":...} / body must be {"out_trade_no":...} or {"code_url":...}`)
-		return
-	}
-	key := ref.OutTradeNo
-	if key == "" {
-		key = ref.CodeURL
-	}
-	if key == "" {
-		writeControlError(w, http.StatusBadRequest, "PARAM_ERROR", "缺少 out_trade_no 或 code_url / out_trade_no or code_url is required")
+	key, fromPage, msg := readOrderRef(w, r)
+	if msg != "" {
+		writeControlError(w, http.StatusBadRequest, "PARAM_ERROR", msg)
 		return
 	}
 	err := act(key)
@@ -63,11 +47,41 @@ func (s *Server) controlPayFail(w http.ResponseWriter, r *http.Request, act func
 	default:
 		s.mu.Lock()
 		o := s.book.find(key)
-		state := o.state
-		outTradeNo := o.outTradeNo
+		answer := map[string]string{"out_trade_no": o.outTradeNo, "trade_state": o.state}
 		s.mu.Unlock()
-		writeJSON(w, http.StatusOK, map[string]string{"out_trade_no": outTradeNo, "trade_state": state})
+		writeJSON(w, http.StatusOK, answer)
 	}
+}
+
+// readOrderRef takes {"out_trade_no":...} or {"code_url":...} as JSON, or the same
+// fields as a form from the customer page (which then goes back to the page). The body
+// decides, not Content-Type: `curl -d '{...}'` labels JSON as a form. It returns the
+// order's key, whether a form sent it, and what is wrong ("" when nothing).
+func readOrderRef(w http.ResponseWriter, r *http.Request) (key string, fromPage bool, problem string) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		return "", false, "请求体不可读或过大 / body unreadable or too large"
+	}
+	var ref orderRef
+	trimmed := strings.TrimSpace(string(body))
+	fromPage = !strings.HasPrefix(trimmed, "{")
+	if fromPage {
+		form, err := url.ParseQuery(trimmed)
+		if err != nil {
+			return "", true, "表单不可读 / unreadable form"
+		}
+		ref = orderRef{OutTradeNo: form.Get("out_trade_no"), CodeURL: form.Get("code_url")}
+	} else if err := json.Unmarshal(body, &ref); err != nil {
+		return "", false, `请求体须为 {"out_trade_no":...} 或 {"code_url":...} / body must be {"out_trade_no":...} or {"code_url":...}`
+	}
+	key = ref.OutTradeNo
+	if key == "" {
+		key = ref.CodeURL
+	}
+	if key == "" {
+		return "", fromPage, "缺少 out_trade_no 或 code_url / out_trade_no or code_url is required"
+	}
+	return key, fromPage, ""
 }
 
 // controlSetFaults is PUT /sandbox/faults with a JSON array of faults ([] clears them).

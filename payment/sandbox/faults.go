@@ -22,7 +22,7 @@ const (
 	FaultLatency          = "latency"           // wait Delay before answering
 	FaultSystemError      = "systemerror"       // 500 SYSTEMERROR; the request is not carried out
 	FaultFrequencyLimited = "frequency_limited" // 429 FREQUENCY_LIMITED; not carried out
-	FaultDrop             = "drop"              // carried out, then the connection closes with no reply
+	FaultDrop             = "drop"              // carried out, then the connection closes with no reply (in-process: panics with http.ErrAbortHandler, as net/http expects)
 	FaultBadSignature     = "bad_signature"     // carried out; the reply's signature is wrong
 )
 

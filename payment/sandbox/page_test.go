@@ -78,7 +78,8 @@ func TestControlPayAndFail(t *testing.T) {
 	}
 	_, _, _ = postCodepay(t, c, codepayBody(s, "C-ctl-01", CodeUserPaying, 100))
 	post := func(path, body string) (int, map[string]string) {
-		r, err := http.Post(s.URL()+path, "application/json", strings.NewReader(body))
+		// curl -d labels JSON as a form: the sandbox must go by the body
+		r, err := http.Post(s.URL()+path, "application/x-www-form-urlencoded", strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}
