@@ -58,27 +58,13 @@ func TestCodePay(t *testing.T) {
 			if last.Phase != tt.phase {
 				t.Fatalf("final %v (phases %v)", last, rec.phases())
 			}
-			s := r.sale(ch.OutTradeNo())
-			if s.State != tt.state || s.CloseWanted {
-				t.Errorf("sale %s close_wanted=%v", s.State, s.CloseWanted)
-			}
 			if tt.sawPhase != "" && !rec.saw(tt.sawPhase) {
 				t.Errorf("phases %v, want %s among them", rec.phases(), tt.sawPhase)
-			}
-			if n := r.gw.count("reverse"); n != tt.reverses {
-				t.Errorf("%d reverses (calls %v)", n, r.gw)
-			}
-			if o, ok := r.gw.order(ch.OutTradeNo()); ok && o.state != tt.wechatEnd {
-				t.Errorf("WeChat order %s, want %s", o.state, tt.wechatEnd)
 			}
 			if tt.phase == PhaseFailed && last.Reason == "" {
 				t.Error("a failure must say WeChat's reason")
 			}
-			if tt.phase == PhaseExpired {
-				if waited := r.clk.Now().Sub(s.CreatedAt); waited < DefaultCodeGiveUp || waited > DefaultCodeGiveUp+2*time.Second {
-					t.Errorf("gave up after %v", waited)
-				}
-			}
+			r.checkCodeEnd(ch.OutTradeNo(), tt.state, tt.reverses, tt.wechatEnd, tt.phase == PhaseExpired)
 			r.noLiveOrders()
 		})
 	}
@@ -167,5 +153,24 @@ func TestChargeCommandsAfterTheEnd(t *testing.T) {
 	}
 	if ch.Last().Phase != PhasePaid {
 		t.Errorf("last %v", ch.Last())
+	}
+}
+
+// checkCodeEnd checks how a payment-code charge ended, in the ledger and at WeChat.
+func (r *rig) checkCodeEnd(no string, state State, reverses int, wechat TradeState, gaveUp bool) {
+	t := r.t
+	t.Helper()
+	s := r.sale(no)
+	if s.State != state || s.CloseWanted {
+		t.Errorf("sale %s close_wanted=%v", s.State, s.CloseWanted)
+	}
+	if n := r.gw.count("reverse"); n != reverses {
+		t.Errorf("%d reverses (calls %v)", n, r.gw)
+	}
+	if o, ok := r.gw.order(no); ok && o.state != wechat {
+		t.Errorf("WeChat order %s, want %s", o.state, wechat)
+	}
+	if waited := r.clk.Now().Sub(s.CreatedAt); gaveUp && (waited < DefaultCodeGiveUp || waited > DefaultCodeGiveUp+2*time.Second) {
+		t.Errorf("gave up after %v", waited)
 	}
 }

@@ -215,20 +215,33 @@ func (c *crashRun) check(cc crashCase, no string, gw *payment.Gateway) {
 	if s.State != cc.state || s.NeedsRecovery() || s.Refunded != cc.refunded {
 		t.Errorf("sale %s: %s close_wanted=%v refunded %s; want %s refunded %s", no, s.State, s.CloseWanted, s.Refunded, cc.state, cc.refunded)
 	}
-	if left, _ := led.UnsettledRefunds(); len(left) != 0 {
-		t.Errorf("%d refunds unsettled", len(left))
-	}
-	st, err := gw.Query(context.Background(), no)
+	c.checkWeChat(cc, s, gw)
+	c.checkRefunds(cc, led, no, gw)
+}
+
+// checkWeChat: WeChat has the order in the expected state, and a paid sale is WeChat's
+// one payment.
+func (c *crashRun) checkWeChat(cc crashCase, s pos.Sale, gw *payment.Gateway) {
+	t := c.t
+	st, err := gw.Query(context.Background(), s.OutTradeNo)
 	switch {
 	case cc.trade == "" && pos.ClassOf(err) != pos.ClassNotFound:
-		t.Errorf("WeChat has order %s (%v, %v); it should never have got it", no, st.State, err)
+		t.Errorf("WeChat has order %s (%v, %v); it should never have got it", s.OutTradeNo, st.State, err)
 	case cc.trade != "" && (err != nil || st.State != cc.trade):
 		t.Errorf("WeChat: %s %v, want %s", st.State, err, cc.trade)
 	}
-	if s.State == pos.StatePaid || s.State == pos.StateRefunded || s.State == pos.StatePartRefunded {
-		if s.TransactionID == "" || s.TransactionID != st.TransactionID || st.Total != s.Total {
-			t.Errorf("paid sale %s/%s, WeChat %s/%s", s.TransactionID, s.Total, st.TransactionID, st.Total)
-		}
+	paid := s.State == pos.StatePaid || s.State == pos.StateRefunded || s.State == pos.StatePartRefunded
+	if paid && (s.TransactionID == "" || s.TransactionID != st.TransactionID || st.Total != s.Total) {
+		t.Errorf("paid sale %s/%s, WeChat %s/%s", s.TransactionID, s.Total, st.TransactionID, st.Total)
+	}
+}
+
+// checkRefunds: every recorded refund is settled as WeChat says, and they add up to
+// what was asked once (not twice).
+func (c *crashRun) checkRefunds(cc crashCase, led *storage.Ledger, no string, gw *payment.Gateway) {
+	t := c.t
+	if left, _ := led.UnsettledRefunds(); len(left) != 0 {
+		t.Errorf("%d refunds unsettled", len(left))
 	}
 	refunds, _ := led.Refunds(no)
 	var sum pos.Money

@@ -344,3 +344,15 @@ func (g *fakeGateway) firstOrder() string {
 	}
 	return ""
 }
+
+// callKinds lists the kinds of the calls made, in order.
+func (g *fakeGateway) callKinds() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var out []string
+	for _, c := range g.calls {
+		kind, _, _ := strings.Cut(c, " ")
+		out = append(out, kind)
+	}
+	return out
+}

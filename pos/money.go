@@ -32,28 +32,10 @@ func ParseAmount(text string, ceiling Money) (Money, error) {
 	if ceiling <= 0 {
 		ceiling = DefaultCeiling
 	}
-	s := strings.TrimSpace(toHalfWidth(text))
-	s = strings.TrimPrefix(s, "¥")
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, ErrAmountEmpty
-	}
-	if s[0] == '-' {
-		return 0, ErrAmountNegative
-	}
-	s = strings.TrimPrefix(s, "+")
-	whole, frac, hasPoint := strings.Cut(s, ".")
-	if whole == "" && (!hasPoint || frac == "") {
-		return 0, ErrAmountSyntax
-	}
-	if hasPoint && frac == "" {
-		return 0, ErrAmountSyntax // "12." is most likely a slip of the finger
-	}
-	if !allDigits(whole) || !allDigits(frac) {
-		return 0, ErrAmountSyntax
-	}
-	if len(frac) > 2 {
-		return 0, ErrAmountPrecision
+	ceiling = min(ceiling, maxCeiling)
+	whole, frac, err := splitAmount(text)
+	if err != nil {
+		return 0, err
 	}
 	var fen Money
 	for _, c := range whole + (frac + "00")[:2] {
@@ -69,6 +51,29 @@ func ParseAmount(text string, ceiling Money) (Money, error) {
 		return 0, tooLarge(ceiling)
 	}
 	return fen, nil
+}
+
+// splitAmount checks the typed text's shape and returns its digits before and after
+// the point (at most two after).
+func splitAmount(text string) (whole, frac string, err error) {
+	s := strings.TrimSpace(toHalfWidth(text))
+	s = strings.TrimSpace(strings.TrimPrefix(s, "¥"))
+	if s == "" {
+		return "", "", ErrAmountEmpty
+	}
+	if s[0] == '-' {
+		return "", "", ErrAmountNegative
+	}
+	whole, frac, hasPoint := strings.Cut(strings.TrimPrefix(s, "+"), ".")
+	switch {
+	case hasPoint && frac == "": // "12." is most likely a slip of the finger; "." is nothing
+		return "", "", ErrAmountSyntax
+	case whole == "" && !hasPoint, !allDigits(whole) || !allDigits(frac):
+		return "", "", ErrAmountSyntax
+	case len(frac) > 2:
+		return "", "", ErrAmountPrecision
+	}
+	return whole, frac, nil
 }
 
 func tooLarge(ceiling Money) error {

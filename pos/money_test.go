@@ -42,6 +42,7 @@ func TestParseAmount(t *testing.T) {
 		{"100000.01", 0, 0, ErrAmountTooLarge},
 		{"50.01", 5000, 0, ErrAmountTooLarge},
 		{"50", 5000, 5000, nil},
+		{"5", Money(1 << 62), 500, nil}, // a silly ceiling must not overflow
 		{"99999999999999999999999999", 0, 0, ErrAmountTooLarge},
 	}
 	for _, tt := range tests {

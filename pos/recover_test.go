@@ -8,16 +8,19 @@ import (
 
 // TestRecoverRules sets up each situation a crash or an outage can leave and checks what
 // recovery makes of it.
+// recoverSetup is what a crash or an outage left: the sale as recorded and WeChat's order.
+type recoverSetup struct {
+	state       State
+	method      Method
+	closeWanted bool
+	native      bool          // the sale has an expiry (Native)
+	wechat      TradeState    // "" : WeChat has no such order
+	age         time.Duration // how long ago the sale was made
+	down        bool          // WeChat unreachable
+}
+
 func TestRecoverRules(t *testing.T) {
-	type setup struct {
-		state       State
-		method      Method
-		closeWanted bool
-		native      bool          // the sale has an expiry (Native)
-		wechat      TradeState    // "" : WeChat has no such order
-		age         time.Duration // how long ago the sale was made
-		down        bool          // WeChat unreachable
-	}
+	type setup = recoverSetup
 	tests := []struct {
 		name   string
 		in     setup
@@ -44,26 +47,7 @@ func TestRecoverRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newRig(t)
-			now := r.clk.Now()
-			s := Sale{OutTradeNo: "T01-X", TillID: "T01", Method: tt.in.method, State: tt.in.state, Total: 1000,
-				Lines: cartOf(1000).Lines, CloseWanted: tt.in.closeWanted, CreatedAt: now.Add(-tt.in.age), UpdatedAt: now}
-			if tt.in.native {
-				s.ExpiresAt = s.CreatedAt.Add(DefaultOrderTTL)
-			}
-			if s.State == StatePaid {
-				s.Tendered, s.PaidAt = 1000, now
-			}
-			if err := r.led.CreateSale(Sale{OutTradeNo: s.OutTradeNo, State: StatePending, Total: 1000}, Event{}); err != nil {
-				t.Fatal(err)
-			}
-			r.led.sales[s.OutTradeNo] = s // as a crash left it
-			if tt.in.wechat != "" {
-				r.gw.orders[s.OutTradeNo] = &fakeOrder{no: s.OutTradeNo, total: 1000, state: tt.in.wechat, kind: orderKind(s), txID: "42000X"}
-			}
-			if tt.in.down {
-				r.gw.fail("query", fakeFault{err: netErr()})
-			}
+			r, s := newRecoverRig(t, tt.in)
 			res, err := r.co.Recover(context.Background())
 			if err != nil || len(res) != 1 {
 				t.Fatalf("recover %+v %v", res, err)
@@ -72,24 +56,59 @@ func TestRecoverRules(t *testing.T) {
 			if res[0].Action != tt.action || got.State != tt.state || got.Flag != tt.flag || res[0].After != string(tt.state) {
 				t.Errorf("action %s, state %s, flag %q (result %+v)", res[0].Action, got.State, got.Flag, res[0])
 			}
-			if settled := tt.action != ActionRetry && tt.action != ActionWaiting; settled && got.NeedsRecovery() {
+			settled := tt.action != ActionRetry && tt.action != ActionWaiting
+			if settled && got.NeedsRecovery() {
 				t.Errorf("sale still needs recovery: %+v", got)
 			}
 			if tt.action == ActionPaid && got.TransactionID == "" {
 				t.Error("paid without WeChat's transaction id")
 			}
-			var kinds []string
-			for _, c := range r.gw.calls {
-				kinds = append(kinds, c[:len(c)-len(" T01-X")])
-			}
-			if len(kinds) != len(tt.calls) || (len(kinds) > 0 && kinds[len(kinds)-1] != tt.calls[len(tt.calls)-1]) {
+			if kinds := r.gw.callKinds(); !equalStrings(kinds, tt.calls) {
 				t.Errorf("calls %v, want %v", kinds, tt.calls)
 			}
-			if tt.action != ActionWaiting && tt.action != ActionRetry {
+			if settled {
 				r.noLiveOrders()
 			}
 		})
 	}
+}
+
+// newRecoverRig records the sale in the state in.
+func newRecoverRig(t *testing.T, in recoverSetup) (*rig, Sale) {
+	t.Helper()
+	r := newRig(t)
+	now := r.clk.Now()
+	s := Sale{OutTradeNo: "T01-X", TillID: "T01", Method: in.method, State: in.state, Total: 1000,
+		Lines: cartOf(1000).Lines, CloseWanted: in.closeWanted, CreatedAt: now.Add(-in.age), UpdatedAt: now}
+	if in.native {
+		s.ExpiresAt = s.CreatedAt.Add(DefaultOrderTTL)
+	}
+	if s.State == StatePaid {
+		s.Tendered, s.PaidAt = 1000, now
+	}
+	if err := r.led.CreateSale(Sale{OutTradeNo: s.OutTradeNo, State: StatePending, Total: 1000}, Event{}); err != nil {
+		t.Fatal(err)
+	}
+	r.led.sales[s.OutTradeNo] = s // as a crash left it
+	if in.wechat != "" {
+		r.gw.orders[s.OutTradeNo] = &fakeOrder{no: s.OutTradeNo, total: 1000, state: in.wechat, kind: orderKind(s), txID: "42000X"}
+	}
+	if in.down {
+		r.gw.fail("query", fakeFault{err: netErr()})
+	}
+	return r, s
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Recovery leaves alone the sale a live charge of this process is watching.

@@ -44,18 +44,26 @@ func TestRefundPartThenRest(t *testing.T) {
 	if got := r.sale(s.OutTradeNo); got.State != StatePartRefunded || got.Refunded != 300 {
 		t.Errorf("sale %s refunded %s", got.State, got.Refunded)
 	}
-	ref2, err := r.co.Refund(ctx, s.OutTradeNo, 700, "rest")
+	refundRestByRecovery(t, r, s.OutTradeNo, 700)
+}
+
+// refundRestByRecovery refunds amount, lets recovery settle it, and checks the sale is
+// then refunded in full and refuses more.
+func refundRestByRecovery(t *testing.T, r *rig, no string, amount Money) {
+	t.Helper()
+	ctx := context.Background()
+	ref, err := r.co.Refund(ctx, no, amount, "rest")
 	if err != nil {
 		t.Fatal(err)
 	}
 	res, err := r.co.Recover(ctx) // settles the processing refund
-	if err != nil || len(res) != 1 || res[0].OutRefundNo != ref2.OutRefundNo || res[0].After != string(RefundSuccess) {
+	if err != nil || len(res) != 1 || res[0].OutRefundNo != ref.OutRefundNo || res[0].After != string(RefundSuccess) {
 		t.Fatalf("recover %+v %v", res, err)
 	}
-	if got := r.sale(s.OutTradeNo); got.State != StateRefunded || got.Refunded != 1000 {
+	if got := r.sale(no); got.State != StateRefunded || got.Refunded != got.Total {
 		t.Errorf("sale %s refunded %s", got.State, got.Refunded)
 	}
-	if _, err := r.co.Refund(ctx, s.OutTradeNo, 1, "again"); !errors.Is(err, ErrNotPaid) {
+	if _, err := r.co.Refund(ctx, no, 1, "again"); !errors.Is(err, ErrNotPaid) {
 		t.Errorf("refund of a refunded sale: %v", err)
 	}
 }
