@@ -165,3 +165,25 @@ func TestNotificationsOnlyToLoopback(t *testing.T) {
 		t.Fatalf("stats: %v", st)
 	}
 }
+
+// TestTickerSendsDueNotifications: while serving, a refund that comes due is notified
+// without any request arriving.
+func TestTickerSendsDueNotifications(t *testing.T) {
+	s, clock := startServer(t)
+	c := pubKeyClient(t, s)
+	h, err := notify.NewRSANotifyHandler(s.Credentials().APIv3Key, verifierFor(t, "public_key", s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	notifyURL, got := notifyReceiver(t, h, 0)
+	paidOrder(t, s, c, "T-ticker-01", 500)
+	req := refundReq("T-ticker-01", "R-ticker-01", 500, 500)
+	req.NotifyUrl = core.String(notifyURL)
+	if _, _, err := (&refunddomestic.RefundsApiService{Client: c}).Create(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(refundDelay)
+	if n := waitNotice(t, got); n.event != "REFUND.SUCCESS" || n.content["out_refund_no"] != "R-ticker-01" {
+		t.Fatalf("%+v", n)
+	}
+}
