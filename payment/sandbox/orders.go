@@ -69,7 +69,7 @@ type order struct {
 	refunds       []*refund
 }
 
-// refunded is the sum of the order's refunds that are not closed.
+// refunded is the sum of the order's refunds (in the sandbox every refund succeeds).
 func (o *order) refunded() int64 {
 	var sum int64
 	for _, r := range o.refunds {
