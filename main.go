@@ -19,6 +19,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
 
 	"wxtill/payment"
 	"wxtill/payment/sandbox"
@@ -105,23 +107,121 @@ func usage(fs *flag.FlagSet, w io.Writer) {
 }
 
 func runGUI(g globals, stderr io.Writer) int {
-	opt := ui.Options{Lang: g.lang, TillID: "01", Products: pos.SampleProducts()}
-	if _, err := os.Stat(g.config); err != nil {
-		opt.Demo = true // no merchant config: demo mode on the embedded sandbox
-	}
 	a := app.NewWithID("cn.wxtill.till")
 	// SIGTERM (shutdown, a service manager) and Ctrl-C close the window like a person would.
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
+	defer signal.Stop(sig)
 	go func() {
 		<-sig
 		fyne.Do(a.Quit)
 	}()
-	if err := ui.Run(a, opt); err != nil {
+	parts, err := openGUI(g, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "wxtill:", err)
+		showStartError(a, err)
+		return 1
+	}
+	defer parts.close()
+	if err := ui.Run(a, parts.opt); err != nil {
 		fmt.Fprintln(stderr, "wxtill:", err)
 		return 1
 	}
 	return 0
+}
+
+// guiParts are what the till's window runs on, and how to let go of them.
+type guiParts struct {
+	opt     ui.Options
+	closers []func() // last opened first
+}
+
+func (p *guiParts) onClose(f func()) { p.closers = append(p.closers, f) }
+
+func (p *guiParts) close() {
+	for i := len(p.closers) - 1; i >= 0; i-- {
+		p.closers[i]()
+	}
+}
+
+// openGUI opens the ledger, WeChat Pay (the merchant's config, or the embedded sandbox in
+// demo mode when there is none) and the checkout.
+func openGUI(g globals, logw io.Writer) (*guiParts, error) {
+	p := &guiParts{}
+	ledger, err := storage.Open(storage.Path(g.data), storage.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("账本无法打开 / cannot open the ledger: %w", err)
+	}
+	p.onClose(func() { ledger.Close() })
+	cfg, err := guiConfig(g, p, logw)
+	if err != nil {
+		p.close()
+		return nil, err
+	}
+	gw, err := payment.NewGateway(context.Background(), cfg)
+	if err != nil {
+		p.close()
+		return nil, fmt.Errorf("无法连接微信支付 / cannot set up WeChat Pay (run wxtill doctor): %w", err)
+	}
+	p.onClose(func() { gw.Stop() })
+	co, err := pos.NewCheckout(pos.Config{Gateway: gw, Ledger: ledger, TillID: cfg.Store.TillID,
+		Shop: cfg.Store.Name, OrderTTL: gw.OrderExpiry()})
+	if err != nil {
+		p.close()
+		return nil, err
+	}
+	products, err := ledger.Products()
+	if err != nil {
+		p.close()
+		return nil, fmt.Errorf("商品目录无法读取 / cannot read the catalog: %w", err)
+	}
+	if len(products) == 0 && p.opt.Demo {
+		products = pos.SampleProducts()
+	}
+	p.opt.Lang, p.opt.StoreName, p.opt.TillID = g.lang, cfg.Store.Name, cfg.Store.TillID
+	p.opt.Products, p.opt.Checkout, p.opt.Settings = products, co, ledger
+	p.opt.ReceiptDir = filepath.Join(g.data, "receipts")
+	return p, nil
+}
+
+// guiConfig loads the merchant's config when the file exists; otherwise it starts the
+// embedded sandbox (demo mode: no real money) and loads the config written for it.
+func guiConfig(g globals, p *guiParts, logw io.Writer) (*payment.Config, error) {
+	if _, err := os.Stat(g.config); err == nil {
+		return payment.LoadConfig(g.config)
+	}
+	dir := filepath.Join(g.data, "sandbox")
+	sb, err := sandbox.New(sandbox.Options{StateDir: dir})
+	if err != nil {
+		return nil, fmt.Errorf("演示模式无法启动 / demo sandbox: %w", err)
+	}
+	if err := sb.Start("127.0.0.1:0"); err != nil {
+		return nil, fmt.Errorf("演示模式无法启动 / demo sandbox: %w", err)
+	}
+	p.onClose(func() { sb.Close() })
+	path := filepath.Join(dir, "config.toml")
+	if err := sb.WriteConfig(path, true); err != nil {
+		return nil, fmt.Errorf("演示模式无法启动 / demo sandbox: %w", err)
+	}
+	fmt.Fprintf(logw, "wxtill: 演示模式，不会产生真实交易 / demo mode, no real money: sandbox %s (顾客手机页面 / customer page %s/)\n", sb.URL(), sb.URL())
+	p.opt.Demo, p.opt.Simulator, p.opt.CustomerPage = true, sb, sb.URL()+"/"
+	p.opt.TestCodes = []ui.TestCode{
+		{Code: sandbox.CodePayNow, Label: "立即成功 / pays at once"},
+		{Code: sandbox.CodeUserPaying, Label: "需输入密码 / asks for the password"},
+		{Code: sandbox.CodeNotEnough, Label: "余额不足 / balance too low"},
+	}
+	return payment.LoadConfig(path)
+}
+
+// showStartError tells a cashier who started the till from a desktop icon (and sees no
+// terminal) why it did not start.
+func showStartError(a fyne.App, err error) {
+	w := a.NewWindow("wxtill 无法启动 / cannot start")
+	msg := widget.NewLabel(err.Error())
+	msg.Wrapping = fyne.TextWrapWord
+	w.SetContent(container.NewBorder(nil, widget.NewButton("退出 / Quit", a.Quit), nil, nil, msg))
+	w.Resize(fyne.NewSize(640, 240))
+	w.ShowAndRun()
 }
 
 // subcommand makes the flag set of a subcommand, with --help text and the usual exits.

@@ -7,15 +7,23 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"image"
 	"image/png"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
 // binary returns the path of a wxtill binary to test.
@@ -60,90 +68,238 @@ func TestUnknownCommandExitsTwo(t *testing.T) {
 	}
 }
 
-// TestGUISmoke starts the till under Xvfb, waits for its window, saves a screenshot and
-// checks that the picture is not blank and that SIGTERM ends the program cleanly.
+// TestGUISmoke starts the till under Xvfb in demo mode and sells by keyboard as a cashier
+// would: rings up a cart, charges it by WeChat QR, reads the QR off the screen and pays
+// it through the sandbox (as a customer's phone would), sees the receipt, then does the
+// same with the customer display in its own window. Each screen is saved in
+// build/screenshots/. SIGTERM must then end the program cleanly.
 func TestGUISmoke(t *testing.T) {
 	display := startXvfb(t)
 	bin := binary(t)
 	for _, lang := range []string{"zh-CN", "en"} {
-		t.Run(lang, func(t *testing.T) {
-			shot := filepath.Join("build", "screenshots", "cashier-"+lang+".png")
-			runTill(t, bin, display, lang, shot)
-		})
+		t.Run(lang, func(t *testing.T) { runTill(t, bin, display, lang) })
 	}
 }
 
-func runTill(t *testing.T, bin, display, lang, shot string) {
+func runTill(t *testing.T, bin, display, lang string) {
+	p := startTill(t, bin, display, lang)
+	shot := func(name string) string { return filepath.Join("build", "screenshots", name+"-"+lang+".png") }
+
+	// Ring up a little sale by keyboard, so the picture shows a cart.
+	p.keys(t, []string{"type", "12.5"}, []string{"key", "plus"}, []string{"key", "alt+2"}, []string{"key", "alt+2"})
+	p.capture(t, p.window, shot("cashier"), func(img image.Image) bool { return !blank(img) })
+
+	// Enter charges by WeChat QR; the customer display takes over the main window.
+	p.keys(t, []string{"key", "Return"})
+	codeURL := ""
+	p.capture(t, p.window, shot("customer-qr"), func(img image.Image) bool { codeURL = readQR(img); return codeURL != "" })
+	p.pay(t, codeURL)
+	p.capture(t, p.window, shot("receipt"), func(img image.Image) bool { return count(img, paidBg) > 20000 })
+
+	// Next sale (Enter), then the customer display in its own window (F4).
+	p.keys(t, []string{"key", "Return"}, []string{"key", "F4"})
+	var customer string
+	waitFor(t, 20*time.Second, "the customer window", func() bool {
+		customer = p.findWindow(customerWindowTitle[lang])
+		return customer != ""
+	})
+	// Xvfb has no window manager: put the customer's window beside the cashier's, as on a
+	// second monitor, and make sure the keyboard is still the cashier's.
+	p.keys(t, []string{"windowmove", customer, "1110", "0"})
+	p.focus(t, p.window)
+	p.keys(t, []string{"type", "8"}, []string{"key", "Return"})
+	p.capture(t, customer, shot("customer-window-qr"), func(img image.Image) bool { codeURL = readQR(img); return codeURL != "" })
+	p.capture(t, p.window, shot("cashier-waiting"), func(img image.Image) bool { return !blank(img) })
+	p.pay(t, codeURL)
+	p.capture(t, customer, shot("customer-paid"), func(img image.Image) bool { return count(img, weChatGreen) > 800 })
+
+	p.stop(t)
+}
+
+// The colours the screens use for "paid" (ui/theme.go, ui/receiptview.go).
+var (
+	paidBg      = [3]uint8{0xE6, 0xF9, 0xEE}
+	weChatGreen = [3]uint8{0x07, 0xC1, 0x60}
+)
+
+var customerWindowTitle = map[string]string{"zh-CN": "顾客屏", "en": "Customer display"}
+
+// tillProc is a running wxtill under test.
+type tillProc struct {
+	cmd     *exec.Cmd
+	display string
+	logs    *syncBuffer
+	done    chan error
+	window  string
+	sandbox string // the demo sandbox's URL, from the log
+}
+
+func startTill(t *testing.T, bin, display, lang string) *tillProc {
+	t.Helper()
 	home := t.TempDir()
 	cmd := exec.Command(bin, "--data", filepath.Join(home, "data"), "--lang", lang)
 	cmd.Env = append(os.Environ(), "DISPLAY="+display, "HOME="+home, "LANG=zh_CN.UTF-8",
 		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "XDG_CACHE_HOME="+filepath.Join(home, "cache"),
 		"XDG_DATA_HOME="+filepath.Join(home, "share"))
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	p := &tillProc{cmd: cmd, display: display, logs: &syncBuffer{}, done: make(chan error, 1)}
+	cmd.Stdout, cmd.Stderr = p.logs, p.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	defer func() {
+	go func() { p.done <- cmd.Wait() }()
+	t.Cleanup(func() {
 		if cmd.ProcessState == nil {
 			_ = cmd.Process.Kill()
-			<-done
+			<-p.done
 		}
-	}()
-
-	var window string
-	waitFor(t, 60*time.Second, "the wxtill window", func() bool {
-		out, _ := xdotool(display, "search", "--onlyvisible", "--name", "wxtill")
-		window, _, _ = strings.Cut(strings.TrimSpace(out), "\n")
-		return window != ""
 	})
-	// Ring up a little sale by keyboard, as a cashier would, so the picture shows a cart.
-	for _, keys := range [][]string{{"type", "12.5"}, {"key", "Return"}, {"key", "alt+2"}, {"key", "alt+2"}} {
-		if out, err := xdotool(display, keys...); err != nil {
-			t.Fatalf("xdotool %v: %v %s", keys, err, out)
+	waitFor(t, 60*time.Second, "the wxtill window", func() bool {
+		p.window = p.findWindow("wxtill")
+		return p.window != ""
+	})
+	m := regexp.MustCompile(`sandbox (http://127\.0\.0\.1:[0-9]+)`).FindStringSubmatch(p.logs.String())
+	if m == nil {
+		t.Fatalf("demo mode should log the sandbox's URL; output:\n%s", p.logs.String())
+	}
+	p.sandbox = m[1]
+	return p
+}
+
+func (p *tillProc) findWindow(name string) string {
+	out, _ := xdotool(p.display, "search", "--onlyvisible", "--name", name)
+	w, _, _ := strings.Cut(strings.TrimSpace(out), "\n")
+	return w
+}
+
+func (p *tillProc) keys(t *testing.T, steps ...[]string) {
+	t.Helper()
+	for _, args := range steps {
+		if out, err := xdotool(p.display, args...); err != nil {
+			t.Fatalf("xdotool %v: %v %s", args, err, out)
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(shot), 0o755); err != nil {
+}
+
+// focus gives the keyboard to window (with no window manager, X keeps whatever focus the
+// last mapped window asked for).
+func (p *tillProc) focus(t *testing.T, window string) {
+	t.Helper()
+	waitFor(t, 10*time.Second, "keyboard focus on the main window", func() bool {
+		_, _ = xdotool(p.display, "windowfocus", "--sync", window)
+		time.Sleep(100 * time.Millisecond)
+		out, _ := xdotool(p.display, "getwindowfocus")
+		return strings.TrimSpace(out) == window
+	})
+}
+
+// capture screenshots a window into path until ok accepts the picture.
+func (p *tillProc) capture(t *testing.T, window, path string, ok func(image.Image) bool) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 20*time.Second, "a drawn (not blank) window", func() bool {
-		time.Sleep(300 * time.Millisecond) // let the last keys draw
-		if err := exec.Command("import", "-display", display, "-window", window, shot).Run(); err != nil {
+	waitFor(t, 20*time.Second, "the screen for "+filepath.Base(path), func() bool {
+		if err := exec.Command("import", "-display", p.display, "-window", window, path).Run(); err != nil {
 			return false
 		}
-		return !blank(shot)
+		img, err := loadPNG(path)
+		return err == nil && ok(img)
 	})
+	t.Logf("screenshot: %s", path)
+}
 
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+// pay pays the order behind codeURL through the sandbox's control endpoint, as the
+// customer page does when a phone "scans" the code.
+func (p *tillProc) pay(t *testing.T, codeURL string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"code_url": codeURL})
+	resp, err := http.Post(p.sandbox+"/sandbox/pay", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	reply, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("paying %s: %s %s", codeURL, resp.Status, reply)
+	}
+}
+
+// stop sends SIGTERM and expects a clean exit without panics.
+func (p *tillProc) stop(t *testing.T) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case err := <-done:
+	case err := <-p.done:
 		if err != nil {
-			t.Fatalf("after SIGTERM the till exited with %v, want a clean exit 0; its output:\n%s", err, logs.String())
+			t.Fatalf("after SIGTERM the till exited with %v, want a clean exit 0; its output:\n%s", err, p.logs.String())
 		}
 	case <-time.After(15 * time.Second):
-		t.Fatalf("the till did not exit within 15 s of SIGTERM; output:\n%s", logs.String())
+		t.Fatalf("the till did not exit within 15 s of SIGTERM; output:\n%s", p.logs.String())
 	}
-	if strings.Contains(logs.String(), "panic") {
-		t.Errorf("the till logged a panic:\n%s", logs.String())
+	if strings.Contains(p.logs.String(), "panic") {
+		t.Errorf("the till logged a panic:\n%s", p.logs.String())
 	}
-	t.Logf("screenshot: %s", shot)
+}
+
+// readQR returns the text of the QR code in the picture, "" when there is none.
+func readQR(img image.Image) string {
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		return ""
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		return ""
+	}
+	return res.GetText()
+}
+
+// count is how many pixels have exactly colour c.
+func count(img image.Image, c [3]uint8) int {
+	n := 0
+	b := img.Bounds()
+	want := uint32(c[0])<<16 | uint32(c[1])<<8 | uint32(c[2])
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if pack(img, x, y) == want {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// syncBuffer collects a process's output while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func loadPNG(path string) (image.Image, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return png.Decode(f)
 }
 
 // blank reports whether the image is (nearly) one colour: no window or nothing drawn.
-func blank(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return true
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		return true
-	}
+func blank(img image.Image) bool {
 	colours := map[uint32]int{}
 	b := img.Bounds()
 	for y := b.Min.Y; y < b.Max.Y; y += 2 {
@@ -182,7 +338,7 @@ func startXvfb(t *testing.T) string {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	// -displayfd lets Xvfb pick a free display and tell us which.
-	x := exec.CommandContext(ctx, "Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x := exec.CommandContext(ctx, "Xvfb", "-displayfd", "3", "-screen", "0", "1920x1080x24", "-nolisten", "tcp")
 	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		t.Fatal(err)

@@ -24,19 +24,23 @@ type cashier struct {
 	selected int  // index of the highlighted cart line, -1 for none
 	locked   bool // a payment is under way: the cart must not change
 
-	entry    *tillEntry
-	lines    *widget.List
-	keys     *fyne.Container // quick keys, or the products the search finds
-	total    *canvas.Text
-	count    *widget.Label
-	message  *widget.Label
-	charge   []*widget.Button // WeChat QR, payment code, cash
-	actions  *fyne.Container  // the charge buttons, or a panel of the payment under way
-	right    *fyne.Container  // the column holding actions
-	left     *fyne.Container  // the column holding the product keys and the cart
-	buttons  fyne.CanvasObject
-	controls []fyne.Disableable // what lock disables
-	view     fyne.CanvasObject
+	entry     *tillEntry
+	lines     *widget.List
+	keys      *fyne.Container // quick keys, or the products the search finds
+	total     *canvas.Text
+	count     *widget.Label
+	message   *widget.Label
+	charge    []*widget.Button // WeChat QR, payment code, cash
+	actions   *fyne.Container  // the charge buttons, or a panel of the payment under way
+	right     *fyne.Container  // the column holding actions
+	input     *fyne.Container  // the cart's field and its label
+	addRow    *fyne.Container  // add / clear
+	pad       *fyne.Container  // the numeric keypad
+	padTarget *tillEntry       // where the keypad types while a panel is up; nil: the cart's field
+	left      *fyne.Container  // the column holding the product keys and the cart
+	buttons   fyne.CanvasObject
+	controls  []fyne.Disableable // what lock disables
+	view      fyne.CanvasObject
 
 	toggleLang   func()                // set by the window: rebuilds every screen in the other language
 	onCharge     func(pos.Method)      // charge the cart; nil when the till has no checkout
@@ -97,11 +101,15 @@ func (c *cashier) layout() fyne.CanvasObject {
 		c.controls = append(c.controls, b)
 	}
 	c.controls = append(c.controls, c.entry)
-	c.right = container.NewVBox(
+	c.input = container.NewVBox(
 		widget.NewLabelWithStyle(T("cashier.entry.label"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		c.entry,
-		c.newKeypad(),
-		container.NewGridWithColumns(2, asObjects(addRow)...),
+		c.entry)
+	c.addRow = container.NewGridWithColumns(2, asObjects(addRow)...)
+	c.pad = newKeypad(c.keypadPress).(*fyne.Container)
+	c.right = container.NewVBox(
+		c.input,
+		c.pad,
+		c.addRow,
 		widget.NewSeparator(),
 		container.NewHBox(widget.NewLabel(T("cashier.total")), layout.NewSpacer(), c.count),
 		c.total,
@@ -120,14 +128,6 @@ func asObjects(bs []*widget.Button) []fyne.CanvasObject {
 	return out
 }
 
-func (c *cashier) newKeypad() fyne.CanvasObject {
-	pad := newKeypad(c.keypadPress)
-	for _, o := range pad.(*fyne.Container).Objects {
-		c.controls = append(c.controls, o.(*widget.Button))
-	}
-	return pad
-}
-
 // setActions puts a payment panel where the charge buttons are; nil puts the buttons back.
 func (c *cashier) setActions(panel fyne.CanvasObject) {
 	if panel == nil {
@@ -140,23 +140,25 @@ func (c *cashier) setActions(panel fyne.CanvasObject) {
 	c.right.Refresh() // the column's rows change height with the panel
 }
 
-// lock freezes the cart while a payment is under way.
-func (c *cashier) lock(locked bool) {
-	c.locked = locked
+// lock freezes the cart while a payment is under way. The cart's field and buttons then
+// make room for the payment's panel; pad, when not nil, is the panel's field the keypad
+// types into (the cash received, a payment code typed by hand).
+func (c *cashier) lock(locked bool, pad *tillEntry) {
+	c.locked, c.padTarget = locked, pad
+	padOn := !locked || pad != nil
 	for _, d := range append(c.controls, c.keyButtons()...) {
-		if locked {
-			d.Disable()
-		} else {
-			d.Enable()
-		}
+		enableIf(d, !locked)
+	}
+	for _, o := range c.pad.Objects {
+		enableIf(o.(*widget.Button), padOn)
 	}
 	for _, b := range c.charge {
-		if locked || c.opt.Checkout == nil {
-			b.Disable()
-		} else {
-			b.Enable()
-		}
+		enableIf(b, !locked && c.opt.Checkout != nil)
 	}
+	showIf(c.input, !locked)
+	showIf(c.addRow, !locked)
+	showIf(c.pad, padOn)
+	c.right.Refresh()
 }
 
 func (c *cashier) keyButtons() []fyne.Disableable {

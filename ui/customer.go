@@ -34,6 +34,12 @@ type customerDisplay struct {
 	expires time.Time // when the QR stops working; zero when no countdown
 }
 
+// The customer's words are read from a metre or two away.
+const (
+	headlineTextSize = 38
+	resultTextSize   = 56 // paid / cancelled: readable across the shop
+)
+
 var (
 	displayInk   = color.NRGBA{R: 0x11, G: 0x11, B: 0x11, A: 0xFF}
 	displayMuted = color.NRGBA{R: 0x55, G: 0x55, B: 0x55, A: 0xFF}
@@ -49,12 +55,13 @@ func newCustomerDisplay(shop string, now func() time.Time) *customerDisplay {
 	d.icon = canvas.NewImageFromResource(nil)
 	d.icon.FillMode = canvas.ImageFillContain
 	d.icon.SetMinSize(fyne.NewSize(220, 220))
-	d.headline = bigText("", 38, displayInk)
+	d.headline = bigText("", headlineTextSize, displayInk)
 	d.countdown = bigText("", 26, displayMuted)
 	top := container.NewVBox(d.shop, d.amount)
 	bottom := container.NewVBox(d.headline, d.countdown)
 	d.center = container.NewStack(d.qr, container.NewCenter(d.icon))
-	l := &displayLayout{top: top, bottom: bottom, center: d.center}
+	l := &displayLayout{top: top, bottom: bottom, center: d.center,
+		qrShown: d.qr.Visible, iconShown: d.icon.Visible}
 	d.body = container.New(l, top, bottom, d.center)
 	d.view = container.NewStack(d.bg, container.NewPadded(d.body))
 	d.showIdle(0)
@@ -95,14 +102,16 @@ func (d *customerDisplay) showQR(total pos.Money, codeURL string, expires time.T
 func (d *customerDisplay) showResult(total pos.Money, paid bool, headline string) {
 	icon, ink := theme.NewColoredResource(theme.CancelIcon(), theme.ColorNameError), color.Color(failRed)
 	if paid {
-		icon, ink = theme.NewColoredResource(theme.ConfirmIcon(), theme.ColorNameSuccess), weChatGreen
+		icon, ink = theme.NewColoredResource(theme.ConfirmIcon(), theme.ColorNamePrimary), weChatGreen
 	}
 	d.set(total.String(), headline, ink, "", icon)
+	d.headline.TextSize = resultTextSize
+	canvas.Refresh(d.headline)
 }
 
 func (d *customerDisplay) set(amount, headline string, ink color.Color, codeURL string, icon fyne.Resource) {
 	d.amount.Text = amount
-	d.headline.Text = headline
+	d.headline.Text, d.headline.TextSize = headline, headlineTextSize
 	d.headline.Color = ink
 	d.countdown.Text = ""
 	d.expires = time.Time{}
@@ -149,16 +158,26 @@ func clockLeft(left time.Duration) string {
 }
 
 // displayLayout gives the QR as much of the screen as it can: on a landscape screen the
-// words go left and the QR takes the full height on the right; on a portrait one the
-// words go above and below it.
+// words go left and the QR takes the full height on the right; on a portrait one (and for
+// the paid / cancelled answer) the words go above and below the centre.
 type displayLayout struct {
 	top, bottom, center fyne.CanvasObject
+	qrShown, iconShown  func() bool
 }
 
 func (l *displayLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	top, bottom := l.top.MinSize(), l.bottom.MinSize()
 	words := max(top.Width, bottom.Width)
-	if size.Width >= 1.2*size.Height { // landscape
+	if !l.qrShown() && !l.iconShown() { // only words: centred, one above the other
+		gap := (size.Height - top.Height - bottom.Height) / 3
+		l.top.Move(fyne.NewPos(0, gap))
+		l.top.Resize(fyne.NewSize(size.Width, top.Height))
+		l.bottom.Move(fyne.NewPos(0, 2*gap+top.Height))
+		l.bottom.Resize(fyne.NewSize(size.Width, bottom.Height))
+		l.center.Resize(fyne.NewSize(0, 0))
+		return
+	}
+	if l.qrShown() && size.Width >= 1.2*size.Height { // a QR on a landscape screen
 		side := min(size.Height, size.Width-words)
 		left := size.Width - side
 		gap := (size.Height - top.Height - bottom.Height) / 3

@@ -123,7 +123,9 @@ func TestCashSaleWithChange(t *testing.T) {
 	if r.till.mode != modeCash {
 		t.Fatalf("F3 should open the cash panel, mode %d", r.till.mode)
 	}
-	r.typ("10")
+	for _, k := range []string{"1", "0"} { // the on-screen keypad types into the cash field
+		r.till.cashier.keypadPress(k)
+	}
 	contains(t, "short", r.till.cash.change.Text, "还差 ¥7.50")
 	r.press(fyne.KeyReturn)
 	contains(t, "too little", r.till.cash.message.Text, "少于")

@@ -225,16 +225,21 @@ func (c *cashier) moveSelection(delta int) {
 	c.refresh()
 }
 
-// keypadPress handles the on-screen keypad: digits and point are typed, the rest act.
+// keypadPress handles the on-screen keypad: digits and point are typed (into the open
+// panel's field, or the cart's), the rest act.
 func (c *cashier) keypadPress(key string) {
+	target := c.entry
+	if c.padTarget != nil {
+		target = c.padTarget
+	}
 	switch key {
 	case "←":
-		if t := []rune(c.entry.Text); len(t) > 0 {
-			c.entry.SetText(string(t[:len(t)-1]))
+		if t := []rune(target.Text); len(t) > 0 {
+			target.SetText(string(t[:len(t)-1]))
 		}
 	case "C":
-		c.clearEntry()
+		target.SetText("")
 	default:
-		c.entry.SetText(c.entry.Text + key)
+		target.SetText(target.Text + key)
 	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // qrMinSize keeps the code scannable from a phone at arm's length even in a small window.
-const qrMinSize = 200
+const qrMinSize = 160
 
 // newQRRaster draws a QR code at whatever size the screen gives it: every module is a
 // whole number of pixels (sharp edges scan fastest), black on white, with the standard

@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -42,10 +41,10 @@ func newReceiptView(info receiptInfo, onNext, onSave func()) *receiptView {
 	r.headline = bigText("", 44, weChatGreen)
 	r.headline.Alignment = fyne.TextAlignLeading
 	r.change = bigText("", 40, displayInk)
-	r.change.Alignment = fyne.TextAlignTrailing
+	r.change.Alignment = fyne.TextAlignLeading
 	r.method = widget.NewLabel("")
-	head := container.NewStack(r.flashBg, container.NewPadded(container.NewBorder(nil, nil, icon, r.change,
-		container.NewVBox(r.headline, r.method))))
+	head := container.NewStack(r.flashBg, container.NewPadded(container.NewBorder(nil, nil, icon, nil,
+		container.NewVBox(r.headline, r.method, r.change))))
 
 	r.paper = canvas.NewImageFromImage(nil)
 	r.paper.FillMode = canvas.ImageFillOriginal
@@ -54,9 +53,8 @@ func newReceiptView(info receiptInfo, onNext, onSave func()) *receiptView {
 	r.next = widget.NewButtonWithIcon(T("receipt.next")+" (Enter)", theme.NavigateNextIcon(), onNext)
 	r.next.Importance = widget.HighImportance
 	r.save = widget.NewButtonWithIcon(T("receipt.save")+" (Ctrl+S)", theme.DocumentSaveIcon(), onSave)
-	buttons := container.NewHBox(layout.NewSpacer(), r.save, r.next)
-	r.view = container.NewBorder(head, container.NewVBox(r.message, buttons), nil, nil,
-		container.NewScroll(container.NewCenter(r.paper)))
+	left := container.NewBorder(container.NewVBox(head, r.message), container.NewGridWithColumns(2, r.save, r.next), nil, nil)
+	r.view = container.NewGridWithColumns(2, left, container.NewScroll(container.NewCenter(r.paper)))
 	return r
 }
 

@@ -117,7 +117,9 @@ func newRig(t *testing.T, opts ...rigOption) *rig {
 		OrderTTL: 10 * time.Minute, CodeGiveUp: 20 * time.Second}
 	opt := Options{StoreName: "测试小店", TillID: "T01", Demo: true, Products: pos.SampleProducts(),
 		Settings: r.ledger, Simulator: sb, ReceiptDir: filepath.Join(r.dir, "receipts"), RecoverEvery: -1,
-		TestCodes: []TestCode{{Code: sandbox.CodePayNow, Label: "pays"}, {Code: sandbox.CodeUserPaying, Label: "password"}}}
+		TestCodes: []TestCode{{Code: sandbox.CodePayNow, Label: "立即成功 / pays at once"},
+			{Code: sandbox.CodeUserPaying, Label: "需输入密码 / asks for the password"},
+			{Code: sandbox.CodeNotEnough, Label: "余额不足 / balance too low"}}}
 	for _, o := range opts {
 		o(&pc, &opt)
 	}

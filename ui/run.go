@@ -128,12 +128,22 @@ func newTill(a fyne.App, opt Options) *till {
 // them on the next start), timers stop, and nothing more reaches the widgets.
 func (t *till) close() {
 	t.cancel()
+	if t.run != nil { // let it write its last word before the ledger closes
+		select {
+		case <-t.run.ch.Done():
+		case <-time.After(closeWait):
+		}
+	}
 	if t.stopRecovery != nil {
 		t.stopRecovery()
 	}
 	t.stopTicker()
 	t.b.close()
 }
+
+// closeWait bounds how long closing waits for a charge to stop; a charge still talking to
+// WeChat after that is settled by recovery on the next start.
+const closeWait = 5 * time.Second
 
 // startRecovery settles, now and then, the sales a crash or an outage left open.
 func (t *till) startRecovery() {
@@ -216,7 +226,14 @@ func (t *till) storeName() string {
 func (t *till) show() {
 	var body fyne.CanvasObject = t.cashier.view
 	var focus fyne.Focusable
-	t.cashier.lock(t.mode != modeCart)
+	switch t.mode {
+	case modeCode:
+		t.cashier.lock(true, t.code.entry)
+	case modeCash:
+		t.cashier.lock(true, t.cash.entry)
+	default:
+		t.cashier.lock(t.mode != modeCart, nil)
+	}
 	switch t.mode {
 	case modeCart:
 		t.cashier.setActions(nil)
@@ -292,13 +309,20 @@ func (t *till) toggleDisplay() {
 	}
 }
 
-// setDisplay moves the customer display and remembers where it went.
+// setDisplay moves the customer display and remembers where it went. The display is
+// made anew in its new window: Fyne ties drawn objects to the window that first drew them.
 func (t *till) setDisplay(d displayMode) {
 	t.saved(t.prefs.setDisplay(d))
 	if d == displayMain && t.cw != nil {
 		cw := t.cw
 		t.cw = nil
 		cw.Close()
+	}
+	t.customer = newCustomerDisplay(t.storeName(), t.opt.Now)
+	if t.run != nil {
+		t.showCustomer(t.run, t.run.last)
+	} else {
+		t.customer.showIdle(t.cashier.cart.Total())
 	}
 	t.show()
 	if d == displayWindow && t.cw == nil {
@@ -314,6 +338,7 @@ func (t *till) openCustomerWindow() {
 	cw.Resize(fyne.NewSize(800, 640))
 	cw.Show()
 	t.cw = cw
+	t.w.RequestFocus() // the keyboard stays with the cashier
 }
 
 // cartChanged keeps the customer's idle screen showing what the cart comes to.

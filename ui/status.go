@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"wxtill/pos"
@@ -18,7 +19,7 @@ import (
 // whether money moved, with the actions that make sense at that step.
 type statusPanel struct {
 	bg       *canvas.Rectangle
-	headline *canvas.Text
+	headline *widget.Label
 	detail   *widget.Label
 	cancel   *widget.Button
 	cash     *widget.Button
@@ -38,14 +39,16 @@ var (
 	calmBg    = color.NRGBA{R: 0xF2, G: 0xF4, B: 0xF7, A: 0xFF}
 	troubleBg = color.NRGBA{R: 0xFF, G: 0xF4, B: 0xE0, A: 0xFF}
 	failBg    = color.NRGBA{R: 0xFD, G: 0xEC, B: 0xEA, A: 0xFF}
-	amberInk  = color.NRGBA{R: 0xB2, G: 0x5E, B: 0x00, A: 0xFF}
 )
 
 func newStatusPanel(a statusActions, demo bool) *statusPanel {
 	p := &statusPanel{}
 	p.bg = canvas.NewRectangle(calmBg)
-	p.headline = bigText("", 30, displayInk)
-	p.headline.Alignment = fyne.TextAlignLeading
+	// A wrapping heading: long words in English must not widen the cashier's column.
+	p.headline = widget.NewLabel("")
+	p.headline.SizeName = theme.SizeNameHeadingText
+	p.headline.TextStyle.Bold = true
+	p.headline.Wrapping = fyne.TextWrapWord
 	p.detail = widget.NewLabel("")
 	p.detail.Wrapping = fyne.TextWrapWord
 	p.cancel = widget.NewButton(T("status.cancel")+" (Esc)", a.cancel)
@@ -77,17 +80,17 @@ type chargeView struct {
 func (p *statusPanel) show(cv chargeView) {
 	u := cv.u
 	head, detail, mood := phaseWords(cv)
-	p.headline.Text = head
 	p.detail.SetText(detail)
-	p.bg.FillColor, p.headline.Color = calmBg, displayInk
+	p.bg.FillColor, p.headline.Importance = calmBg, widget.MediumImportance
 	switch mood {
 	case moodTrouble:
-		p.bg.FillColor, p.headline.Color = troubleBg, amberInk
+		p.bg.FillColor, p.headline.Importance = troubleBg, widget.WarningImportance
 	case moodFailed:
-		p.bg.FillColor, p.headline.Color = failBg, failRed
+		p.bg.FillColor, p.headline.Importance = failBg, widget.DangerImportance
 	case moodPaid:
-		p.bg.FillColor, p.headline.Color = paidBg, weChatGreen
+		p.bg.FillColor, p.headline.Importance = paidBg, widget.SuccessImportance
 	}
+	p.headline.SetText(head)
 	open := !u.Phase.Final() && u.Phase != pos.PhaseClosing
 	enableIf(p.cancel, open)
 	enableIf(p.cash, open)
@@ -98,14 +101,21 @@ func (p *statusPanel) show(cv chargeView) {
 		enableIf(p.simFail, u.Phase == pos.PhaseUserPay)
 	}
 	p.bg.Refresh()
-	canvas.Refresh(p.headline)
 }
 
-func enableIf(b *widget.Button, enabled bool) {
+func enableIf(d fyne.Disableable, enabled bool) {
 	if enabled {
-		b.Enable()
+		d.Enable()
 	} else {
-		b.Disable()
+		d.Disable()
+	}
+}
+
+func showIf(o fyne.CanvasObject, visible bool) {
+	if visible {
+		o.Show()
+	} else {
+		o.Hide()
 	}
 }
 
