@@ -19,8 +19,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 
 	"wxtill/payment"
 	"wxtill/payment/sandbox"
@@ -119,7 +117,7 @@ func runGUI(g globals, stderr io.Writer) int {
 	parts, err := openGUI(g, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "wxtill:", err)
-		showStartError(a, err)
+		ui.ShowStartError(a, g.lang, err)
 		return 1
 	}
 	defer parts.close()
@@ -211,17 +209,6 @@ func guiConfig(g globals, p *guiParts, logw io.Writer) (*payment.Config, error) 
 		{Code: sandbox.CodeNotEnough, Label: "余额不足 / balance too low"},
 	}
 	return payment.LoadConfig(path)
-}
-
-// showStartError tells a cashier who started the till from a desktop icon (and sees no
-// terminal) why it did not start.
-func showStartError(a fyne.App, err error) {
-	w := a.NewWindow("wxtill 无法启动 / cannot start")
-	msg := widget.NewLabel(err.Error())
-	msg.Wrapping = fyne.TextWrapWord
-	w.SetContent(container.NewBorder(nil, widget.NewButton("退出 / Quit", a.Quit), nil, nil, msg))
-	w.Resize(fyne.NewSize(640, 240))
-	w.ShowAndRun()
 }
 
 // subcommand makes the flag set of a subcommand, with --help text and the usual exits.

@@ -116,6 +116,54 @@ func runTill(t *testing.T, bin, display, lang string) {
 	p.stop(t)
 }
 
+// A damaged ledger must stop the till with a clear message, in the terminal and in a
+// window (a cashier who starts it from an icon sees no terminal), and leave the file alone.
+func TestGUIStartErrorIsShown(t *testing.T) {
+	display := startXvfb(t)
+	bin := binary(t)
+	home := t.TempDir()
+	data := filepath.Join(home, "data")
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	junk := bytes.Repeat([]byte("not a ledger "), 1000)
+	ledger := filepath.Join(data, "ledger.db")
+	if err := os.WriteFile(ledger, junk, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--data", data)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "HOME="+home, "LANG=zh_CN.UTF-8",
+		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "XDG_CACHE_HOME="+filepath.Join(home, "cache"))
+	p := &tillProc{cmd: cmd, display: display, logs: &syncBuffer{}, done: make(chan error, 1)}
+	cmd.Stdout, cmd.Stderr = p.logs, p.logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.done <- cmd.Wait() }()
+	var window string
+	waitFor(t, 60*time.Second, "the error window", func() bool {
+		window = p.findWindow("cannot start")
+		return window != ""
+	})
+	p.capture(t, window, filepath.Join("build", "screenshots", "start-error.png"), func(img image.Image) bool { return !blank(img) })
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(15 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("the error window did not close on SIGTERM")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 1 {
+		t.Errorf("exit code %d, want 1", code)
+	}
+	if !strings.Contains(p.logs.String(), "账本无法打开 / cannot open the ledger") {
+		t.Errorf("the terminal should say the ledger cannot be opened:\n%s", p.logs.String())
+	}
+	if after, _ := os.ReadFile(ledger); !bytes.Equal(after, junk) {
+		t.Error("the damaged ledger was changed; it must be left for the owner to look at")
+	}
+}
+
 // The colours the screens use for "paid" (ui/theme.go, ui/receiptview.go).
 var (
 	paidBg      = [3]uint8{0xE6, 0xF9, 0xEE}

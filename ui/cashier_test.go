@@ -156,3 +156,34 @@ func TestCashierScreenImage(t *testing.T) {
 	c.entry.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.Key2, Modifier: fyne.KeyModifierAlt})
 	test.AssertImageMatches(t, "cashier.png", w.Canvas().Capture())
 }
+
+// Letters in the field search the catalog: the product keys show what matches, and Enter
+// adds the one match; several matches are said, not guessed.
+func TestSearchByName(t *testing.T) {
+	c := newTestCashier(t)
+	test.Type(c.entry, "S00")
+	if n := len(c.keys.Objects); n != 8 {
+		t.Errorf("searching S00 should show the 8 sample products, shows %d", n)
+	}
+	press(c, fyne.KeyReturn)
+	if len(c.cart.Lines) != 0 || !strings.Contains(c.message.Text, "8") {
+		t.Errorf("several matches must not add anything; lines %d, message %q", len(c.cart.Lines), c.message.Text)
+	}
+	c.entry.SetText("")
+	test.Type(c.entry, "薯片")
+	if n := len(c.keys.Objects); n != 1 {
+		t.Errorf("searching 薯片 should show one product, shows %d", n)
+	}
+	press(c, fyne.KeyReturn)
+	if len(c.cart.Lines) != 1 || c.cart.Lines[0].SKU != "S006" || c.entry.Text != "" {
+		t.Fatalf("Enter should add the one match: %+v, entry %q", c.cart.Lines, c.entry.Text)
+	}
+	if n := len(c.keys.Objects); n != 8 {
+		t.Errorf("after adding, the quick keys should be back, shows %d", n)
+	}
+	test.Type(c.entry, "xyz")
+	press(c, fyne.KeyReturn)
+	if !strings.Contains(c.message.Text, "xyz") || len(c.cart.Lines) != 1 {
+		t.Errorf("no match must be said by name: %q", c.message.Text)
+	}
+}

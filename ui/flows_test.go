@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -146,4 +148,56 @@ func TestCashSaleWithChange(t *testing.T) {
 
 func altKey(k fyne.KeyName) fyne.Shortcut {
 	return &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierAlt}
+}
+
+// Nobody scans: when the order's time runs out the till closes it at WeChat, the
+// customer sees "expired", and nothing was charged. pos's clock runs 600 times faster so
+// ten minutes pass in one second.
+func TestQRExpires(t *testing.T) {
+	r := newRig(t, withFastClock(600), func(pc *pos.Config, _ *Options) {
+		pc.Poll = pos.FixedPollSchedule(30 * time.Second) // every 50 ms of wall time
+	})
+	r.typ("1")
+	r.press(fyne.KeyReturn)
+	u := r.phase(pos.PhaseAwaiting)
+	r.phase(pos.PhaseExpired)
+	contains(t, "status", r.till.status.headline.Text, "二维码已过期")
+	contains(t, "customer", r.till.customer.headline.Text, "二维码已过期")
+	if s := r.sale(u.Sale.OutTradeNo); s.State != pos.StateClosed {
+		t.Errorf("ledger: %s, want CLOSED", s.State)
+	}
+}
+
+// A sale left open by an earlier run (the till was closed while the QR was up) and paid
+// meanwhile is settled by recovery when the till starts, and the cashier is told.
+func TestRecoveryAtStartIsReported(t *testing.T) {
+	r := newRig(t)
+	r.typ("2")
+	r.press(fyne.KeyReturn)
+	u := r.phase(pos.PhaseAwaiting)
+	ch := r.till.run.ch
+	r.till.close() // the till goes away; the order stays open at WeChat
+	select {
+	case <-ch.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the charge did not stop when the till closed")
+	}
+	if err := r.sb.Pay(u.Sale.OutTradeNo); err != nil {
+		t.Fatal(err)
+	}
+	if s := r.sale(u.Sale.OutTradeNo); s.State != pos.StateAwaiting {
+		t.Fatalf("before recovery the ledger says %s, want AWAITING", s.State)
+	}
+	next := newTill(r.till.app, Options{StoreName: "测试小店", TillID: "T01", Checkout: r.co, Settings: r.ledger})
+	t.Cleanup(next.close)
+	next.startRecovery()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(next.note.Text, "1") && time.Now().Before(deadline) {
+		next.b.drain()
+		time.Sleep(5 * time.Millisecond)
+	}
+	contains(t, "header note", next.note.Text, "已核对并确认 1 笔")
+	if s := r.sale(u.Sale.OutTradeNo); s.State != pos.StatePaid {
+		t.Errorf("after recovery the ledger says %s, want PAID", s.State)
+	}
 }

@@ -60,6 +60,22 @@ func Run(a fyne.App, opt Options) error {
 	return nil
 }
 
+// ShowStartError opens a window saying why the till cannot start (a cashier who started
+// it from an icon sees no terminal) and blocks until it is closed.
+func ShowStartError(a fyne.App, lang string, err error) {
+	_ = SetLanguage(lang) // an unknown language falls back to the default
+	a.Settings().SetTheme(NewTheme())
+	w := a.NewWindow(T("app.start_error"))
+	msg := widget.NewLabel(err.Error())
+	msg.Wrapping = fyne.TextWrapWord
+	quit := widget.NewButton(T("app.quit"), a.Quit)
+	quit.Importance = widget.HighImportance
+	head := widget.NewLabelWithStyle(T("app.start_error"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	w.SetContent(container.NewBorder(head, quit, nil, nil, container.NewVScroll(msg)))
+	w.Resize(fyne.NewSize(720, 300))
+	w.ShowAndRun()
+}
+
 // mode is what the main window is doing.
 type mode int
 
