@@ -51,7 +51,7 @@ func TestMain(m *testing.M) {
 }
 
 // newSandbox starts an in-process sandbox and writes a client config for it.
-func newSandbox(t *testing.T) (*sandbox.Server, *sbClock, string) {
+func newSandbox(t testing.TB) (*sandbox.Server, *sbClock, string) {
 	t.Helper()
 	clk := &sbClock{}
 	sb, err := sandbox.New(sandbox.Options{StateDir: keyDir, Clock: clk.now})
