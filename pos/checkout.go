@@ -14,7 +14,8 @@ import (
 // use.
 //
 // A UI calls: NewCheckout, SetCashier, StartNative / StartCode (→ *Charge: Cancel, Retry,
-// TakeCash, Done), PayCash, Refund, Recover / StartRecovery. See docs/CHECKOUT.md.
+// TakeCash, Done, Last), PayCash, Refund / SettleRefund, Recover / StartRecovery. See
+// docs/CHECKOUT.md.
 type Checkout struct {
 	cfg Config
 
@@ -243,13 +244,19 @@ func (ch *Charge) Retry() error {
 	return nil
 }
 
-// TakeCash switches the sale to cash (e.g. WeChat is down). WeChat is asked first: when
+// TakeCash switches the sale to cash (e.g. WeChat is down); ErrChargeOver when the
+// charge has already ended. WeChat is asked first: when
 // the customer has already paid by WeChat the final update says paid by WeChat and no
 // cash must be taken. Otherwise the sale is recorded paid in cash at once and its WeChat
 // order closed (now, or by recovery if WeChat cannot be reached).
 func (ch *Charge) TakeCash(tendered Money) error {
 	if tendered < ch.total {
 		return ErrTooLittleCash
+	}
+	select {
+	case <-ch.done:
+		return ErrChargeOver // the final update says how it ended
+	default:
 	}
 	ch.send(command{kind: cmdCash, tendered: tendered})
 	return nil

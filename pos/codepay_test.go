@@ -2,6 +2,7 @@ package pos
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 )
@@ -148,8 +149,8 @@ func TestChargeCommandsAfterTheEnd(t *testing.T) {
 	if err := ch.TakeCash(100); err != ErrTooLittleCash {
 		t.Errorf("TakeCash too little: %v", err)
 	}
-	if err := ch.TakeCash(600); err != nil {
-		t.Errorf("TakeCash after the end asks nothing, gets no error: %v", err)
+	if err := ch.TakeCash(600); !errors.Is(err, ErrChargeOver) {
+		t.Errorf("TakeCash after the end: %v", err)
 	}
 	if ch.Last().Phase != PhasePaid {
 		t.Errorf("last %v", ch.Last())
