@@ -113,6 +113,36 @@ func runTill(t *testing.T, bin, display, lang string) {
 	p.pay(t, codeURL)
 	p.capture(t, customer, shot("customer-paid"), func(img image.Image) bool { return count(img, weChatGreen) > 800 })
 
+	// A cash sale: F3, the cash handed over, the change shown as it is typed, Enter.
+	p.focus(t, p.window)
+	p.keys(t, []string{"key", "Return"}, []string{"type", "18"}, []string{"key", "F3"}, []string{"type", "50"})
+	time.Sleep(400 * time.Millisecond) // let the typed cash draw: "short" is red, the change is not
+	p.capture(t, p.window, shot("cash"), func(img image.Image) bool { return !blank(img) && count(img, shortRed) < 50 })
+	p.keys(t, []string{"key", "Return"})
+	p.capture(t, p.window, shot("receipt-cash"), func(img image.Image) bool { return count(img, paidBg) > 20000 })
+
+	// A payment code that asks for the password: F2, the scanner's 18 digits, Enter; the
+	// demo customer confirms (F6).
+	p.keys(t, []string{"key", "Return"}, []string{"type", "6"}, []string{"key", "F2"})
+	time.Sleep(400 * time.Millisecond) // let the panel draw
+	p.capture(t, p.window, shot("code"), func(img image.Image) bool { return !blank(img) })
+	p.keys(t, []string{"type", "134000000000000002"}, []string{"key", "Return"})
+	time.Sleep(time.Second) // the sandbox answers USERPAYING at once
+	p.capture(t, p.window, shot("user-paying"), func(img image.Image) bool { return !blank(img) })
+	p.keys(t, []string{"key", "F6"})
+	p.capture(t, p.window, shot("receipt-code"), func(img image.Image) bool { return count(img, paidBg) > 20000 })
+
+	// WeChat refuses every prepay: the till retries, then stops and says nothing was
+	// charged (red); once WeChat is back, F5 retries with the same order number.
+	p.faults(t, http.MethodPut, `[{"kind":"systemerror","rate":1,"path":"/native"}]`)
+	p.keys(t, []string{"key", "Return"}, []string{"type", "3"}, []string{"key", "Return"})
+	p.capture(t, p.window, shot("stalled"), func(img image.Image) bool { return count(img, failBg) > 5000 })
+	p.faults(t, http.MethodDelete, "")
+	p.keys(t, []string{"key", "F5"})
+	p.capture(t, customer, shot("customer-window-qr-retried"), func(img image.Image) bool { codeURL = readQR(img); return codeURL != "" })
+	p.pay(t, codeURL)
+	p.capture(t, p.window, shot("receipt-retried"), func(img image.Image) bool { return count(img, paidBg) > 20000 })
+
 	p.stop(t)
 }
 
@@ -168,6 +198,8 @@ func TestGUIStartErrorIsShown(t *testing.T) {
 var (
 	paidBg      = [3]uint8{0xE6, 0xF9, 0xEE}
 	weChatGreen = [3]uint8{0x07, 0xC1, 0x60}
+	shortRed    = [3]uint8{0xD3, 0x2F, 0x2F}
+	failBg      = [3]uint8{0xFD, 0xEC, 0xEA}
 )
 
 var customerWindowTitle = map[string]string{"zh-CN": "顾客屏", "en": "Customer display"}
@@ -269,6 +301,24 @@ func (p *tillProc) pay(t *testing.T, codeURL string) {
 	reply, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("paying %s: %s %s", codeURL, resp.Status, reply)
+	}
+}
+
+// faults sets (PUT, a JSON array) or clears (DELETE) the sandbox's injected faults.
+func (p *tillProc) faults(t *testing.T, method, body string) {
+	t.Helper()
+	req, err := http.NewRequest(method, p.sandbox+"/sandbox/faults", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s /sandbox/faults: %s", method, resp.Status)
 	}
 }
 

@@ -64,6 +64,8 @@ func TestScreensFitTheWindow(t *testing.T) {
 				Err: &pos.GatewayError{Class: pos.ClassRetry, Code: "SYSTEMERROR", Message: "系统错误，请稍后重试 system error, please retry later"}}
 			for _, m := range []mode{modeCart, modeCode, modeCash, modeCharging, modeReceipt} {
 				r.till.mode = m
+				r.till.code.reset(9_999_999_99) // the widest amount a till takes
+				r.till.cash.reset(9_999_999_99)
 				r.till.status.show(chargeView{u: stalled, method: pos.MethodNative, now: time.Now()})
 				r.till.receipt.show(pos.Sale{OutTradeNo: "T01-20260501100000-abcdef", Method: pos.MethodCash, Total: 1250, Tendered: 10000,
 					Lines: []pos.Line{{Name: "可乐 330ml", UnitPrice: 350, Qty: 2}}}, "")

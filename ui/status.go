@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"wxtill/pos"
@@ -44,11 +43,7 @@ var (
 func newStatusPanel(a statusActions, demo bool) *statusPanel {
 	p := &statusPanel{}
 	p.bg = canvas.NewRectangle(calmBg)
-	// A wrapping heading: long words in English must not widen the cashier's column.
-	p.headline = widget.NewLabel("")
-	p.headline.SizeName = theme.SizeNameHeadingText
-	p.headline.TextStyle.Bold = true
-	p.headline.Wrapping = fyne.TextWrapWord
+	p.headline = headingLabel()
 	p.detail = widget.NewLabel("")
 	p.detail.Wrapping = fyne.TextWrapWord
 	p.cancel = widget.NewButton(T("status.cancel")+" (Esc)", a.cancel)
@@ -149,7 +144,8 @@ func phaseWords(cv chargeView) (string, string, mood) {
 	case pos.PhaseRetrying:
 		return T("status.retrying"), describeErr(u.Err) + "\n" + T("status.retrying_hint"), moodTrouble
 	case pos.PhaseStalled:
-		return T("status.stalled"), describeErr(u.Err) + "\n" + T("status.stalled_hint"), moodTrouble
+		// Red, not amber: the till has stopped trying and waits for the cashier.
+		return T("status.stalled"), describeErr(u.Err) + "\n" + T("status.stalled_hint"), moodFailed
 	case pos.PhaseClosing:
 		return T("status.closing"), order, moodCalm
 	case pos.PhasePaid:

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"wxtill/pos"
@@ -21,7 +22,7 @@ type TestCode struct {
 // codePanel takes the customer's payment code (付款码) from the scanner: 18 digits, then
 // Enter. In demo mode it lists the sandbox's test codes.
 type codePanel struct {
-	title   *canvas.Text
+	title   *widget.Label
 	entry   *tillEntry
 	message *widget.Label
 	view    fyne.CanvasObject
@@ -29,8 +30,7 @@ type codePanel struct {
 
 func newCodePanel(codes []TestCode, submit func(), back func()) *codePanel {
 	p := &codePanel{}
-	p.title = bigText("", 26, displayInk)
-	p.title.Alignment = fyne.TextAlignLeading
+	p.title = headingLabel()
 	p.entry = newTillEntry()
 	p.entry.SetPlaceHolder(T("code.placeholder"))
 	p.message = widget.NewLabel("")
@@ -53,10 +53,19 @@ func newCodePanel(codes []TestCode, submit func(), back func()) *codePanel {
 	return p
 }
 
+// headingLabel is a large bold line that wraps: in English or with a long amount it must
+// not widen the cashier's column.
+func headingLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.SizeName = theme.SizeNameHeadingText
+	l.TextStyle.Bold = true
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
 // reset readies the panel for a charge of total.
 func (p *codePanel) reset(total pos.Money) {
-	p.title.Text = T("code.title", total.String())
-	canvas.Refresh(p.title)
+	p.title.SetText(T("code.title", total.String()))
 	p.entry.SetText("")
 	p.message.SetText("")
 }
@@ -70,7 +79,7 @@ func (p *codePanel) code() string {
 type cashPanel struct {
 	total   pos.Money
 	ceiling pos.Money
-	title   *canvas.Text
+	title   *widget.Label
 	entry   *tillEntry
 	change  *canvas.Text
 	message *widget.Label
@@ -79,8 +88,7 @@ type cashPanel struct {
 
 func newCashPanel(ceiling pos.Money, confirm func(), back func()) *cashPanel {
 	p := &cashPanel{ceiling: ceiling}
-	p.title = bigText("", 26, displayInk)
-	p.title.Alignment = fyne.TextAlignLeading
+	p.title = headingLabel()
 	p.entry = newTillEntry()
 	p.entry.SetPlaceHolder(T("cash.placeholder"))
 	p.entry.OnChanged = func(string) { p.showChange() }
@@ -103,8 +111,7 @@ func newCashPanel(ceiling pos.Money, confirm func(), back func()) *cashPanel {
 // reset readies the panel for total.
 func (p *cashPanel) reset(total pos.Money) {
 	p.total = total
-	p.title.Text = T("cash.title", total.String())
-	canvas.Refresh(p.title)
+	p.title.SetText(T("cash.title", total.String()))
 	p.entry.SetText("")
 	p.message.SetText("")
 	p.showChange()
