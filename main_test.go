@@ -83,67 +83,77 @@ func TestGUISmoke(t *testing.T) {
 
 func runTill(t *testing.T, bin, display, lang string) {
 	p := startTill(t, bin, display, lang)
-	shot := func(name string) string { return filepath.Join("build", "screenshots", name+"-"+lang+".png") }
+	p.shots = func(name string) string { return filepath.Join("build", "screenshots", name+"-"+lang+".png") }
+	p.sellInTheMainWindow(t)
+	p.sellWithACustomerWindow(t, customerWindowTitle[lang])
+	p.sellOtherWays(t)
+	p.stop(t)
+}
 
-	// Ring up a little sale by keyboard, so the picture shows a cart.
+// sellInTheMainWindow rings up a cart, charges it by WeChat QR with the customer display
+// taking over the main window, pays the QR read off the screen, and sees the receipt.
+func (p *tillProc) sellInTheMainWindow(t *testing.T) {
 	p.keys(t, []string{"type", "12.5"}, []string{"key", "plus"}, []string{"key", "alt+2"}, []string{"key", "alt+2"})
-	p.capture(t, p.window, shot("cashier"), func(img image.Image) bool { return !blank(img) })
-
-	// Enter charges by WeChat QR; the customer display takes over the main window.
+	p.capture(t, p.window, p.shots("cashier"), func(img image.Image) bool { return !blank(img) })
 	p.keys(t, []string{"key", "Return"})
 	codeURL := ""
-	p.capture(t, p.window, shot("customer-qr"), func(img image.Image) bool { codeURL = readQR(img); return codeURL != "" })
+	p.capture(t, p.window, p.shots("customer-qr"), func(img image.Image) bool { codeURL = readQR(img); return codeURL != "" })
 	p.pay(t, codeURL)
-	p.capture(t, p.window, shot("receipt"), func(img image.Image) bool { return count(img, paidBg) > 20000 })
+	p.capture(t, p.window, p.shots("receipt"), func(img image.Image) bool { return count(img, paidBg) > 20000 })
+}
 
-	// Next sale (Enter), then the customer display in its own window (F4).
+// sellWithACustomerWindow starts the next sale (Enter), gives the customer display its own
+// window (F4) and sells with the QR there.
+func (p *tillProc) sellWithACustomerWindow(t *testing.T, title string) {
 	p.keys(t, []string{"key", "Return"}, []string{"key", "F4"})
-	var customer string
 	waitFor(t, 20*time.Second, "the customer window", func() bool {
-		customer = p.findWindow(customerWindowTitle[lang])
-		return customer != ""
+		p.customer = p.findWindow(title)
+		return p.customer != ""
 	})
 	// Xvfb has no window manager: put the customer's window beside the cashier's, as on a
 	// second monitor, and make sure the keyboard is still the cashier's.
-	p.keys(t, []string{"windowmove", customer, "1110", "0"})
+	p.keys(t, []string{"windowmove", p.customer, "1110", "0"})
 	p.focus(t, p.window)
 	p.keys(t, []string{"type", "8"}, []string{"key", "Return"})
-	p.capture(t, customer, shot("customer-window-qr"), func(img image.Image) bool { codeURL = readQR(img); return codeURL != "" })
-	p.capture(t, p.window, shot("cashier-waiting"), func(img image.Image) bool { return !blank(img) })
+	codeURL := ""
+	p.capture(t, p.customer, p.shots("customer-window-qr"), func(img image.Image) bool { codeURL = readQR(img); return codeURL != "" })
+	p.capture(t, p.window, p.shots("cashier-waiting"), func(img image.Image) bool { return !blank(img) })
 	p.pay(t, codeURL)
-	p.capture(t, customer, shot("customer-paid"), func(img image.Image) bool { return count(img, weChatGreen) > 800 })
+	p.capture(t, p.customer, p.shots("customer-paid"), func(img image.Image) bool { return count(img, weChatGreen) > 800 })
+}
 
-	// A cash sale: F3, the cash handed over, the change shown as it is typed, Enter.
+// sellOtherWays takes cash, a payment code that asks for the password, and a sale whose
+// prepay WeChat refuses until it is retried.
+func (p *tillProc) sellOtherWays(t *testing.T) {
+	// Cash: F3, the cash handed over, the change shown as it is typed, Enter.
 	p.focus(t, p.window)
 	p.keys(t, []string{"key", "Return"}, []string{"type", "18"}, []string{"key", "F3"}, []string{"type", "50"})
 	time.Sleep(400 * time.Millisecond) // let the typed cash draw: "short" is red, the change is not
-	p.capture(t, p.window, shot("cash"), func(img image.Image) bool { return !blank(img) && count(img, shortRed) < 50 })
+	p.capture(t, p.window, p.shots("cash"), func(img image.Image) bool { return !blank(img) && count(img, shortRed) < 50 })
 	p.keys(t, []string{"key", "Return"})
-	p.capture(t, p.window, shot("receipt-cash"), func(img image.Image) bool { return count(img, paidBg) > 20000 })
+	p.capture(t, p.window, p.shots("receipt-cash"), func(img image.Image) bool { return count(img, paidBg) > 20000 })
 
-	// A payment code that asks for the password: F2, the scanner's 18 digits, Enter; the
-	// demo customer confirms (F6).
+	// Payment code: F2, the scanner's 18 digits, Enter; the demo customer confirms (F6).
 	p.keys(t, []string{"key", "Return"}, []string{"type", "6"}, []string{"key", "F2"})
 	time.Sleep(400 * time.Millisecond) // let the panel draw
-	p.capture(t, p.window, shot("code"), func(img image.Image) bool { return !blank(img) })
+	p.capture(t, p.window, p.shots("code"), func(img image.Image) bool { return !blank(img) })
 	p.keys(t, []string{"type", "134000000000000002"}, []string{"key", "Return"})
 	time.Sleep(time.Second) // the sandbox answers USERPAYING at once
-	p.capture(t, p.window, shot("user-paying"), func(img image.Image) bool { return !blank(img) })
+	p.capture(t, p.window, p.shots("user-paying"), func(img image.Image) bool { return !blank(img) })
 	p.keys(t, []string{"key", "F6"})
-	p.capture(t, p.window, shot("receipt-code"), func(img image.Image) bool { return count(img, paidBg) > 20000 })
+	p.capture(t, p.window, p.shots("receipt-code"), func(img image.Image) bool { return count(img, paidBg) > 20000 })
 
 	// WeChat refuses every prepay: the till retries, then stops and says nothing was
 	// charged (red); once WeChat is back, F5 retries with the same order number.
 	p.faults(t, http.MethodPut, `[{"kind":"systemerror","rate":1,"path":"/native"}]`)
 	p.keys(t, []string{"key", "Return"}, []string{"type", "3"}, []string{"key", "Return"})
-	p.capture(t, p.window, shot("stalled"), func(img image.Image) bool { return count(img, failBg) > 5000 })
+	p.capture(t, p.window, p.shots("stalled"), func(img image.Image) bool { return count(img, failBg) > 5000 })
 	p.faults(t, http.MethodDelete, "")
 	p.keys(t, []string{"key", "F5"})
-	p.capture(t, customer, shot("customer-window-qr-retried"), func(img image.Image) bool { codeURL = readQR(img); return codeURL != "" })
+	codeURL := ""
+	p.capture(t, p.customer, p.shots("customer-window-qr-retried"), func(img image.Image) bool { codeURL = readQR(img); return codeURL != "" })
 	p.pay(t, codeURL)
-	p.capture(t, p.window, shot("receipt-retried"), func(img image.Image) bool { return count(img, paidBg) > 20000 })
-
-	p.stop(t)
+	p.capture(t, p.window, p.shots("receipt-retried"), func(img image.Image) bool { return count(img, paidBg) > 20000 })
 }
 
 // A damaged ledger must stop the till with a clear message, in the terminal and in a
@@ -206,12 +216,14 @@ var customerWindowTitle = map[string]string{"zh-CN": "顾客屏", "en": "Custome
 
 // tillProc is a running wxtill under test.
 type tillProc struct {
-	cmd     *exec.Cmd
-	display string
-	logs    *syncBuffer
-	done    chan error
-	window  string
-	sandbox string // the demo sandbox's URL, from the log
+	cmd      *exec.Cmd
+	display  string
+	logs     *syncBuffer
+	done     chan error
+	window   string
+	customer string // the customer display's own window, once opened
+	sandbox  string // the demo sandbox's URL, from the log
+	shots    func(name string) string
 }
 
 func startTill(t *testing.T, bin, display, lang string) *tillProc {

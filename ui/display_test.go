@@ -82,3 +82,34 @@ func TestLanguageSwitchKeepsTheCart(t *testing.T) {
 	r.phase(pos.PhaseAwaiting)
 	contains(t, "customer", r.till.customer.headline.Text, "Scan with WeChat")
 }
+
+// F10 opens the settings; there F2 makes the payment code the default and F4 moves the
+// customer display, both saved; Esc closes, and Enter then charges by payment code. Keys
+// meant for the dialog never reach the cart.
+func TestSettingsByKeyboard(t *testing.T) {
+	r := newRig(t)
+	r.typ("9")
+	r.press(fyne.KeyF10)
+	if r.till.settings == nil {
+		t.Fatal("F10 should open the settings")
+	}
+	r.press(fyne.KeyF2)
+	r.press(fyne.KeyF4)
+	r.press(fyne.KeyReturn) // closes the dialog; must not charge
+	if r.till.settings != nil || r.till.mode != modeCart {
+		t.Fatalf("Enter should close the settings and stay at the cart; mode %d", r.till.mode)
+	}
+	if v, _ := r.ledger.Setting(settingDefaultMethod); v != string(pos.MethodCode) {
+		t.Errorf("default method saved as %q, want %q", v, pos.MethodCode)
+	}
+	if v, _ := r.ledger.Setting(settingCustomerDisplay); v != string(displayWindow) || r.till.cw == nil {
+		t.Errorf("customer display saved as %q (window open: %v), want its own window", v, r.till.cw != nil)
+	}
+	if r.till.w.Canvas().Focused() != r.till.cashier.entry || r.till.cashier.entry.Text != "9" {
+		t.Fatalf("the cart's field should have the focus and still hold 9, has %q", r.till.cashier.entry.Text)
+	}
+	r.press(fyne.KeyReturn)
+	if r.till.mode != modeCode {
+		t.Errorf("Enter should now charge by payment code; mode %d", r.till.mode)
+	}
+}

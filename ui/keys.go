@@ -16,9 +16,13 @@ import (
 //	charging:  Esc cancel · F3 take cash · F5 retry · F6/F11 demo customer pays/fails
 //	panels:    Enter confirm · Esc back
 //	receipt:   Enter next sale · Ctrl+S save
+//	settings:  F1..F3 default method · F4 customer display · Esc/Enter/F10 close
 
 // key routes a key to the current screen; it reports whether the key was used.
 func (t *till) key(k fyne.KeyName) bool {
+	if t.settings != nil {
+		return t.settingsKey(k)
+	}
 	switch t.mode {
 	case modeCart:
 		return t.cartKey(k)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -74,44 +75,90 @@ func (p *prefs) put(key, value string) error {
 	return p.store.PutSetting(key, value)
 }
 
-// showSettings opens the settings dialog; each choice applies and is saved at once.
+// settingsMethods are the default methods offered, in the order of their keys F1..F3.
+var settingsMethods = []pos.Method{pos.MethodNative, pos.MethodCode, pos.MethodCash}
+
+// showSettings opens the settings dialog (between sales); each choice applies and is saved
+// at once. Keys: F1..F3 the default method, F4 the customer display, Esc/Enter/F10 close.
 func (t *till) showSettings() {
-	methods := []pos.Method{pos.MethodNative, pos.MethodCode, pos.MethodCash}
+	if t.mode != modeCart || t.settings != nil {
+		return
+	}
 	var names []string
-	for _, m := range methods {
-		names = append(names, methodName(m))
+	for i, m := range settingsMethods {
+		names = append(names, fmt.Sprintf("%s (F%d)", methodName(m), i+1))
 	}
 	method := widget.NewRadioGroup(names, func(chosen string) {
-		for _, m := range methods {
-			if methodName(m) == chosen && m != t.prefs.method {
-				t.saved(t.prefs.setMethod(m))
+		for i, name := range names {
+			if name == chosen && settingsMethods[i] != t.prefs.method {
+				t.saved(t.prefs.setMethod(settingsMethods[i]))
 			}
 		}
 	})
-	method.SetSelected(methodName(t.prefs.method))
-	displays := []string{T("settings.display.main"), T("settings.display.window")}
-	display := widget.NewRadioGroup(displays, func(chosen string) {
-		want := displayMain
-		if chosen == displays[1] {
-			want = displayWindow
-		}
-		if want != t.prefs.display {
-			t.setDisplay(want)
-		}
-	})
-	display.SetSelected(displays[0])
-	if t.prefs.display == displayWindow {
-		display.SetSelected(displays[1])
-	}
+	t.settingsMethod, t.settingsDisplay = method, nil // made anew in the current language
+	t.syncSettings()
 	content := container.NewVBox(
 		widget.NewLabelWithStyle(T("settings.default_method"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		method,
 		widget.NewLabelWithStyle(T("settings.display")+" (F4)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		display,
+		t.settingsDisplay,
 	)
-	d := dialog.NewCustom(T("settings.title"), T("settings.close"), content, t.w)
-	d.SetOnClosed(t.show)
+	d := dialog.NewCustom(T("settings.title"), T("settings.close")+" (Esc)", content, t.w)
+	d.SetOnClosed(func() {
+		t.settings = nil
+		t.show()
+	})
+	t.settings = d
+	t.w.Canvas().Unfocus() // keys now come to settingsKey
 	d.Show()
+}
+
+// syncSettings shows the settings in use on the dialog's choices.
+func (t *till) syncSettings() {
+	t.settingsMethod.SetSelected(t.settingsMethod.Options[indexOf(settingsMethods, t.prefs.method)])
+	displays := []string{T("settings.display.main"), T("settings.display.window")}
+	if t.settingsDisplay == nil {
+		t.settingsDisplay = widget.NewRadioGroup(displays, func(chosen string) {
+			want := displayMain
+			if chosen == displays[1] {
+				want = displayWindow
+			}
+			if want != t.prefs.display {
+				t.setDisplay(want)
+			}
+		})
+	}
+	if t.prefs.display == displayWindow {
+		t.settingsDisplay.SetSelected(displays[1])
+	} else {
+		t.settingsDisplay.SetSelected(displays[0])
+	}
+}
+
+// settingsKey handles the keys while the settings dialog is open.
+func (t *till) settingsKey(k fyne.KeyName) bool {
+	switch k {
+	case fyne.KeyF1, fyne.KeyF2, fyne.KeyF3:
+		i := map[fyne.KeyName]int{fyne.KeyF1: 0, fyne.KeyF2: 1, fyne.KeyF3: 2}[k]
+		t.settingsMethod.SetSelected(t.settingsMethod.Options[i])
+	case fyne.KeyF4:
+		t.toggleDisplay()
+		t.syncSettings()
+	case fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter, fyne.KeyF10:
+		t.settings.Hide()
+	default:
+		return false
+	}
+	return true
+}
+
+func indexOf(ms []pos.Method, m pos.Method) int {
+	for i, x := range ms {
+		if x == m {
+			return i
+		}
+	}
+	return 0
 }
 
 // saved reports a setting that could not be written; the choice still applies until exit.

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
@@ -114,6 +115,10 @@ type till struct {
 	stopTick     func()
 	stopRecovery func()
 	idleLater    func() // cancels a pending return of the customer display to idle
+
+	settings        dialog.Dialog // the settings dialog while it is open
+	settingsMethod  *widget.RadioGroup
+	settingsDisplay *widget.RadioGroup
 }
 
 func newTill(a fyne.App, opt Options) *till {
@@ -273,7 +278,7 @@ func (t *till) show() {
 	}
 	t.body.Objects = []fyne.CanvasObject{body}
 	t.body.Refresh()
-	if focus != nil {
+	if focus != nil && t.settings == nil {
 		t.w.Canvas().Focus(focus)
 	} else {
 		t.w.Canvas().Unfocus()
