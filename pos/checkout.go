@@ -289,6 +289,9 @@ func (ch *Charge) emit(u Update) {
 	ch.mu.Lock()
 	ch.last = u
 	ch.mu.Unlock()
+	if u.Phase.Final() {
+		ch.co.forget(ch.outTradeNo) // all is written: recovery may look at the sale now
+	}
 	if ch.onUpdate != nil {
 		ch.onUpdate(u)
 	}
@@ -360,10 +363,14 @@ func (c *Checkout) newCharge(sale Sale, onUpdate func(Update)) *Charge {
 
 // finish ends a charge: it is no longer live, so recovery may look at its sale.
 func (ch *Charge) finish() {
-	ch.co.mu.Lock()
-	delete(ch.co.live, ch.outTradeNo)
-	ch.co.mu.Unlock()
+	ch.co.forget(ch.outTradeNo)
 	close(ch.done)
+}
+
+func (c *Checkout) forget(outTradeNo string) {
+	c.mu.Lock()
+	delete(c.live, outTradeNo)
+	c.mu.Unlock()
 }
 
 // isLive reports whether a charge of this process is watching the sale.

@@ -9,13 +9,14 @@ import (
 
 // Order numbers. WeChat allows 6–32 characters of [0-9A-Za-z_-|*] and wants them unique
 // per merchant. Several tills share a merchant id and a till restarts, so a number is
-// TILL-YYYYMMDDhhmmss-RRRRRR: the till id (at most 8 letters/digits), local time to the
-// second, and 6 random base-32 characters (2^30 per second and till). A collision is
-// also caught by the ledger (ErrDuplicate), and the number is then made again.
+// TILL-YYYYMMDDhhmmss-RRRRRRR: the till id (at most 8 letters/digits), local time to the
+// second, and 7 random base-32 characters (2^35 per second and till). A collision would
+// still be caught by the ledger (ErrDuplicate) before any network call: a cash sale takes
+// a new number, a charge ends with PhaseError.
 
 const (
 	maxTillIDLen = 8
-	suffixLen    = 6
+	suffixLen    = 7
 	suffixChars  = "0123456789abcdefghjkmnpqrstvwxyz" // no i, l, o, u: easy to read aloud
 )
 
