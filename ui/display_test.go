@@ -113,3 +113,17 @@ func TestSettingsByKeyboard(t *testing.T) {
 		t.Errorf("Enter should now charge by payment code; mode %d", r.till.mode)
 	}
 }
+
+// F11 on the customer's own window fills its monitor; Esc leaves full screen.
+func TestCustomerWindowFullScreen(t *testing.T) {
+	r := newRig(t, withDisplay(displayWindow))
+	keys := r.till.cw.Canvas().OnTypedKey()
+	keys(&fyne.KeyEvent{Name: fyne.KeyF11})
+	if !r.till.cw.FullScreen() {
+		t.Fatal("F11 should make the customer window full screen")
+	}
+	keys(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if r.till.cw.FullScreen() {
+		t.Error("Esc should leave full screen")
+	}
+}

@@ -356,6 +356,15 @@ func (t *till) openCustomerWindow() {
 	cw.SetContent(t.customer.view)
 	// Closing the customer's window puts the display back into the main window.
 	cw.SetCloseIntercept(func() { t.setDisplay(displayMain) })
+	// On the customer's monitor: click the window, F11 fills that monitor, Esc leaves.
+	cw.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		switch ev.Name {
+		case fyne.KeyF11:
+			cw.SetFullScreen(!cw.FullScreen())
+		case fyne.KeyEscape:
+			cw.SetFullScreen(false)
+		}
+	})
 	cw.Resize(fyne.NewSize(800, 640))
 	cw.Show()
 	t.cw = cw
