@@ -328,3 +328,70 @@ func TestSandboxRecoverOrphans(t *testing.T) {
 		t.Errorf("%d sales left unsettled", len(left))
 	}
 }
+
+// The order's time runs out: it is queried, closed, and the sale is closed.
+func TestSandboxNativeExpires(t *testing.T) {
+	tl := newTill(t, func(c *pos.Config) { c.OrderTTL = 2 * time.Second })
+	up := newUpdates()
+	ch, _ := tl.co.StartNative(context.Background(), amountCart(100), up.add)
+	last := up.until(t, pos.PhaseExpired)
+	if last.Phase != pos.PhaseExpired {
+		t.Fatalf("final %v", last)
+	}
+	if s := tl.sale(t, ch.OutTradeNo()); s.State != pos.StateClosed || s.CloseWanted {
+		t.Errorf("sale %s %v", s.State, s.CloseWanted)
+	}
+	if st := tl.wechat(t, ch.OutTradeNo()); st.State != pos.TradeClosed {
+		t.Errorf("WeChat %s", st.State)
+	}
+}
+
+// WeChat fails every prepay: the cashier is asked, retries once it is back, with the
+// same number.
+func TestSandboxStalledThenRetry(t *testing.T) {
+	tl := newTill(t, nil)
+	tl.sb.SetFaults([]sandbox.Fault{{Kind: sandbox.FaultSystemError, Rate: 1, Path: "/native"}})
+	up := newUpdates()
+	ch, _ := tl.co.StartNative(context.Background(), amountCart(100), up.add)
+	if u := up.until(t, pos.PhaseStalled); u.Phase != pos.PhaseStalled || pos.CodeOf(u.Err) != "SYSTEMERROR" {
+		t.Fatalf("got %v", u)
+	}
+	tl.sb.SetFaults(nil)
+	if err := ch.Retry(); err != nil {
+		t.Fatal(err)
+	}
+	aw := up.until(t, pos.PhaseAwaiting)
+	if aw.Phase != pos.PhaseAwaiting || aw.Sale.OutTradeNo != ch.OutTradeNo() {
+		t.Fatalf("got %v", aw)
+	}
+	_ = tl.sb.Pay(aw.Sale.CodeURL)
+	if last := up.until(t, pos.PhasePaid); last.Phase != pos.PhasePaid {
+		t.Fatalf("final %v", last)
+	}
+	if n := tl.sb.Stats()["POST /v3/pay/transactions/native"]; n != 4 {
+		t.Errorf("%d prepays, want 3 refused and 1 good", n)
+	}
+}
+
+// FREQUENCY_LIMITED while polling: the till says so and still sees the payment once
+// WeChat answers again.
+func TestSandboxFrequencyLimited(t *testing.T) {
+	tl := newTill(t, nil)
+	up := newUpdates()
+	ch, _ := tl.co.StartNative(context.Background(), amountCart(100), up.add)
+	aw := up.until(t, pos.PhaseAwaiting)
+	tl.sb.SetFaults([]sandbox.Fault{{Kind: sandbox.FaultFrequencyLimited, Rate: 1, Path: "/out-trade-no/"}})
+	if u := up.until(t, pos.PhaseRetrying); pos.CodeOf(u.Err) != "FREQUENCY_LIMITED" {
+		t.Fatalf("got %v", u)
+	}
+	_ = tl.sb.Pay(aw.Sale.CodeURL) // paid while the till is being refused
+	time.Sleep(300 * time.Millisecond)
+	tl.sb.SetFaults(nil)
+	if last := up.until(t, pos.PhasePaid); last.Phase != pos.PhasePaid {
+		t.Fatalf("final %v", last)
+	}
+	// (how much it slows down is measured exactly on the fake clock: TestNativeBackoff)
+	if s := tl.sale(t, ch.OutTradeNo()); s.State != pos.StatePaid {
+		t.Errorf("sale %s", s.State)
+	}
+}
