@@ -31,7 +31,7 @@ func (c *Checkout) Refund(ctx context.Context, outTradeNo string, amount Money, 
 		Amount: amount, Reason: CutUTF8(reason, 80), State: RefundPending,
 		Actor: orDefault(c.currentCashier(), "owner"), CreatedAt: now, UpdatedAt: now,
 	}
-	if sale.TransactionID == "" { // cash only: nothing to ask WeChat
+	if sale.Method == MethodCash && sale.TransactionID == "" { // cash only: nothing to ask WeChat
 		return c.applyRefund(r, RefundStatus{State: RefundSuccess, SuccessTime: now})
 	}
 	if err := c.cfg.Ledger.SaveRefund(r, nil, Event{}); err != nil {
