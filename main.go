@@ -114,100 +114,116 @@ func runGUI(g globals, stderr io.Writer) int {
 		<-sig
 		fyne.Do(a.Quit)
 	}()
-	parts, err := openGUI(g, stderr)
+	t, err := openTill(g, stderr)
+	var opt ui.Options
+	if err == nil {
+		defer t.close()
+		opt, err = guiOptions(g, t)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "wxtill:", err)
 		ui.ShowStartError(a, g.lang, err)
 		return 1
 	}
-	defer parts.close()
-	if err := ui.Run(a, parts.opt); err != nil {
+	if err := ui.Run(a, opt); err != nil {
 		fmt.Fprintln(stderr, "wxtill:", err)
 		return 1
 	}
 	return 0
 }
 
-// guiParts are what the till's window runs on, and how to let go of them.
-type guiParts struct {
-	opt     ui.Options
-	closers []func() // last opened first
+// guiOptions hands the window what it runs on.
+func guiOptions(g globals, t *till) (ui.Options, error) {
+	products, err := t.ledger.Products()
+	if err != nil {
+		return ui.Options{}, fmt.Errorf("商品目录无法读取 / cannot read the catalog: %w", err)
+	}
+	opt := ui.Options{Lang: g.lang, StoreName: t.cfg.Store.Name, TillID: t.cfg.Store.TillID,
+		Products: products, Checkout: t.co, Settings: t.ledger, ReceiptDir: filepath.Join(g.data, "receipts")}
+	if t.sandbox != nil {
+		opt.Demo, opt.Simulator, opt.CustomerPage = true, t.sandbox, t.sandbox.URL()+"/"
+		opt.TestCodes = []ui.TestCode{
+			{Code: sandbox.CodePayNow, Label: "立即成功 / pays at once"},
+			{Code: sandbox.CodeUserPaying, Label: "需输入密码 / asks for the password"},
+			{Code: sandbox.CodeNotEnough, Label: "余额不足 / balance too low"},
+		}
+		if len(opt.Products) == 0 {
+			opt.Products = pos.SampleProducts()
+		}
+	}
+	return opt, nil
 }
 
-func (p *guiParts) onClose(f func()) { p.closers = append(p.closers, f) }
+// till is what the window, charge and recover run on: the ledger, WeChat Pay (the
+// merchant's config, or the embedded sandbox in demo mode when there is none) and the
+// checkout over them.
+type till struct {
+	ledger  *storage.Ledger
+	cfg     *payment.Config
+	co      *pos.Checkout
+	sandbox *sandbox.Server // demo mode only
+	closers []func()        // last opened first
+}
 
-func (p *guiParts) close() {
-	for i := len(p.closers) - 1; i >= 0; i-- {
-		p.closers[i]()
+func (t *till) close() {
+	for i := len(t.closers) - 1; i >= 0; i-- {
+		t.closers[i]()
 	}
 }
 
-// openGUI opens the ledger, WeChat Pay (the merchant's config, or the embedded sandbox in
-// demo mode when there is none) and the checkout.
-func openGUI(g globals, logw io.Writer) (*guiParts, error) {
-	p := &guiParts{}
+func openTill(g globals, logw io.Writer) (*till, error) {
+	t := &till{}
+	if err := t.open(g, logw); err != nil {
+		t.close()
+		return nil, err
+	}
+	return t, nil
+}
+
+func (t *till) open(g globals, logw io.Writer) error {
 	ledger, err := storage.Open(storage.Path(g.data), storage.Options{})
 	if err != nil {
-		return nil, fmt.Errorf("账本无法打开 / cannot open the ledger: %w", err)
+		return fmt.Errorf("账本无法打开 / cannot open the ledger: %w", err)
 	}
-	p.onClose(func() { ledger.Close() })
-	cfg, err := guiConfig(g, p, logw)
+	t.ledger = ledger
+	t.closers = append(t.closers, func() { ledger.Close() })
+	if t.cfg, err = t.loadConfig(g, logw); err != nil {
+		return err
+	}
+	for _, w := range t.cfg.Warnings() {
+		fmt.Fprintln(logw, "wxtill: 警告 / warning:", w)
+	}
+	gw, err := payment.NewGateway(context.Background(), t.cfg)
 	if err != nil {
-		p.close()
-		return nil, err
+		return fmt.Errorf("无法连接微信支付 / cannot set up WeChat Pay (run wxtill doctor): %w", err)
 	}
-	gw, err := payment.NewGateway(context.Background(), cfg)
-	if err != nil {
-		p.close()
-		return nil, fmt.Errorf("无法连接微信支付 / cannot set up WeChat Pay (run wxtill doctor): %w", err)
-	}
-	p.onClose(func() { gw.Stop() })
-	co, err := pos.NewCheckout(pos.Config{Gateway: gw, Ledger: ledger, TillID: cfg.Store.TillID,
-		Shop: cfg.Store.Name, OrderTTL: gw.OrderExpiry()})
-	if err != nil {
-		p.close()
-		return nil, err
-	}
-	products, err := ledger.Products()
-	if err != nil {
-		p.close()
-		return nil, fmt.Errorf("商品目录无法读取 / cannot read the catalog: %w", err)
-	}
-	if len(products) == 0 && p.opt.Demo {
-		products = pos.SampleProducts()
-	}
-	p.opt.Lang, p.opt.StoreName, p.opt.TillID = g.lang, cfg.Store.Name, cfg.Store.TillID
-	p.opt.Products, p.opt.Checkout, p.opt.Settings = products, co, ledger
-	p.opt.ReceiptDir = filepath.Join(g.data, "receipts")
-	return p, nil
+	t.closers = append(t.closers, func() { gw.Stop() })
+	t.co, err = pos.NewCheckout(pos.Config{Gateway: gw, Ledger: ledger, TillID: t.cfg.Store.TillID,
+		Shop: t.cfg.Store.Name, OrderTTL: gw.OrderExpiry()})
+	return err
 }
 
-// guiConfig loads the merchant's config when the file exists; otherwise it starts the
+// loadConfig loads the merchant's config when the file exists; otherwise it starts the
 // embedded sandbox (demo mode: no real money) and loads the config written for it.
-func guiConfig(g globals, p *guiParts, logw io.Writer) (*payment.Config, error) {
+func (t *till) loadConfig(g globals, logw io.Writer) (*payment.Config, error) {
 	if _, err := os.Stat(g.config); err == nil {
 		return payment.LoadConfig(g.config)
 	}
 	dir := filepath.Join(g.data, "sandbox")
 	sb, err := sandbox.New(sandbox.Options{StateDir: dir})
+	if err == nil {
+		err = sb.Start("127.0.0.1:0")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("演示模式无法启动 / demo sandbox: %w", err)
 	}
-	if err := sb.Start("127.0.0.1:0"); err != nil {
-		return nil, fmt.Errorf("演示模式无法启动 / demo sandbox: %w", err)
-	}
-	p.onClose(func() { sb.Close() })
+	t.sandbox = sb
+	t.closers = append(t.closers, func() { sb.Close() })
 	path := filepath.Join(dir, "config.toml")
 	if err := sb.WriteConfig(path, true); err != nil {
 		return nil, fmt.Errorf("演示模式无法启动 / demo sandbox: %w", err)
 	}
-	fmt.Fprintf(logw, "wxtill: 演示模式，不会产生真实交易 / demo mode, no real money: sandbox %s (顾客手机页面 / customer page %s/)\n", sb.URL(), sb.URL())
-	p.opt.Demo, p.opt.Simulator, p.opt.CustomerPage = true, sb, sb.URL()+"/"
-	p.opt.TestCodes = []ui.TestCode{
-		{Code: sandbox.CodePayNow, Label: "立即成功 / pays at once"},
-		{Code: sandbox.CodeUserPaying, Label: "需输入密码 / asks for the password"},
-		{Code: sandbox.CodeNotEnough, Label: "余额不足 / balance too low"},
-	}
+	fmt.Fprintf(logw, "wxtill: 没有配置文件 %s：演示模式，不会产生真实交易 / no config file: demo mode, no real money: sandbox %s, 顾客手机页面 customer page %s/\n", g.config, sb.URL(), sb.URL())
 	return payment.LoadConfig(path)
 }
 
@@ -231,12 +247,6 @@ func parseSub(fs *flag.FlagSet, args []string) (int, bool) {
 		return 2, false
 	}
 	return 0, true
-}
-
-// notYet is what a subcommand says until the issue that builds it lands.
-func notYet(name string) int {
-	fmt.Fprintf(os.Stderr, "wxtill %s: not available yet in this version / 此版本尚未提供该功能\n", name)
-	return 2
 }
 
 func cmdSandbox(g globals, args []string) int {
@@ -296,7 +306,9 @@ func cmdCharge(g globals, args []string) int {
 		return pos.ExitError
 	}
 	defer till.close()
-	opt.DemoPage = till.demoPage
+	if till.sandbox != nil {
+		opt.DemoPage = till.sandbox.URL() + "/"
+	}
 	return pos.RunCharge(ctx, till.co, opt, os.Stdout)
 }
 
@@ -327,67 +339,6 @@ func cmdRecover(g globals, args []string) int {
 	}
 	defer till.close()
 	return pos.RunRecover(ctx, till.co, pos.RecoverOptions{JSON: *asJSON}, os.Stdout)
-}
-
-// tillParts are what charge and recover run on: the ledger, WeChat Pay (or the embedded
-// sandbox when there is no config) and the checkout over them.
-type tillParts struct {
-	co       *pos.Checkout
-	demoPage string   // the sandbox's customer-phone page in demo mode
-	closers  []func() // last opened first
-}
-
-func (t *tillParts) close() {
-	for i := len(t.closers) - 1; i >= 0; i-- {
-		t.closers[i]()
-	}
-}
-
-func openTill(g globals, logw io.Writer) (*tillParts, error) {
-	t := &tillParts{}
-	ledger, err := storage.Open(storage.Path(g.data), storage.Options{})
-	if err != nil {
-		return nil, fmt.Errorf("账本无法打开 / cannot open the ledger: %w", err)
-	}
-	t.closers = append(t.closers, func() { ledger.Close() })
-	cfg, err := tillConfig(g, t, logw)
-	if err == nil {
-		var gw *payment.Gateway
-		if gw, err = payment.NewGateway(context.Background(), cfg); err == nil {
-			t.closers = append(t.closers, func() { gw.Stop() })
-			t.co, err = pos.NewCheckout(pos.Config{Gateway: gw, Ledger: ledger, TillID: cfg.Store.TillID,
-				Shop: cfg.Store.Name, OrderTTL: gw.OrderExpiry()})
-		}
-	}
-	if err != nil {
-		t.close()
-		return nil, err
-	}
-	return t, nil
-}
-
-// tillConfig loads the merchant's config, or starts the embedded sandbox and loads the
-// config written for it when there is no config file.
-func tillConfig(g globals, t *tillParts, logw io.Writer) (*payment.Config, error) {
-	if _, err := os.Stat(g.config); err == nil {
-		return payment.LoadConfig(g.config)
-	}
-	dir := filepath.Join(g.data, "sandbox")
-	sb, err := sandbox.New(sandbox.Options{StateDir: dir})
-	if err == nil {
-		err = sb.Start("127.0.0.1:0")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("演示模式无法启动 / demo sandbox: %w", err)
-	}
-	t.closers = append(t.closers, func() { sb.Close() })
-	path := filepath.Join(dir, "config.toml")
-	if err := sb.WriteConfig(path, true); err != nil {
-		return nil, fmt.Errorf("演示模式无法启动 / demo sandbox: %w", err)
-	}
-	fmt.Fprintf(logw, "wxtill: 没有配置文件 %s，使用内置沙箱（演示模式，不会产生真实交易）/ no config file: built-in sandbox (demo mode, no real money) at %s\n", g.config, sb.URL())
-	t.demoPage = sb.URL() + "/"
-	return payment.LoadConfig(path)
 }
 
 func cmdReport(g globals, args []string) int {
