@@ -281,7 +281,7 @@ func cmdCharge(g globals, args []string) int {
 	asJSON := fs.Bool("json", false, "print one JSON object a line / 每行输出一个 JSON 对象")
 	refund := fs.String("refund", "", "refund this `AMOUNT` right after the payment (training, tests) / 付款后立即退款")
 	usage := fs.Usage
-	fs.Usage = func() { usage(); fmt.Fprint(fs.Output(), chargeExitCodes) }
+	fs.Usage = func() { usage(); fmt.Fprint(fs.Output(), pos.ChargeExitHelp) }
 	if code, ok := parseSub(fs, args); !ok {
 		return code
 	}
@@ -312,19 +312,13 @@ func cmdCharge(g globals, args []string) int {
 	return pos.RunCharge(ctx, till.co, opt, os.Stdout)
 }
 
-const chargeExitCodes = `
-Exit codes / 退出码: 0 paid 已支付 · 1 error 错误 · 2 bad flags 参数错误 · 3 cancelled (Ctrl-C) 已取消 ·
-4 payment failed 支付失败 · 5 timed out (--wait), order closed 超时已关单
-Without a config file the charge runs on the built-in sandbox (demo mode, no real money).
-`
-
 func cmdRecover(g globals, args []string) int {
 	fs := subcommand("recover", "recover [--json]")
 	asJSON := fs.Bool("json", false, "print one JSON object a line / 每行输出一个 JSON 对象")
 	usage := fs.Usage
 	fs.Usage = func() {
 		usage()
-		fmt.Fprint(fs.Output(), "\nExit codes / 退出码: 0 all settled 全部完成 · 1 error 错误 · 6 some left for later (WeChat unreachable) 部分待处理\n")
+		fmt.Fprint(fs.Output(), pos.RecoverExitHelp)
 	}
 	if code, ok := parseSub(fs, args); !ok {
 		return code

@@ -21,6 +21,15 @@ const (
 	ExitUnsettled = 6 // recover: some sales or refunds could not be settled now
 )
 
+// ChargeExitHelp and RecoverExitHelp end the --help of those commands.
+const ChargeExitHelp = `
+Exit codes / 退出码: 0 paid 已支付 · 1 error 错误 · 2 bad flags 参数错误 · 3 cancelled (Ctrl-C) 已取消 ·
+4 payment failed 支付失败 · 5 timed out (--wait), order closed 超时已关单
+Without a config file the charge runs on the built-in sandbox (demo mode, no real money).
+`
+
+const RecoverExitHelp = "\nExit codes / 退出码: 0 all settled 全部完成 · 1 error 错误 · 6 some left for later (WeChat unreachable) 部分待处理\n"
+
 // ChargeOptions are the flags of `wxtill charge`.
 type ChargeOptions struct {
 	Amount      Money
