@@ -16,12 +16,12 @@ const DefaultCeiling Money = 100_000_00
 
 // Errors of ParseAmount. Each says what is wrong; the UI maps them to its own words.
 var (
-	ErrAmountEmpty     = errors.New("amount is empty: type an amount such as 12.50")
-	ErrAmountSyntax    = errors.New("amount is not a number: use digits and at most one decimal point, such as 12.50")
-	ErrAmountPrecision = errors.New("amount has more than two decimal places: the smallest unit is 0.01 (one fen)")
-	ErrAmountNegative  = errors.New("amount is negative: type a positive amount")
-	ErrAmountZero      = errors.New("amount is zero: type an amount above 0.00")
-	ErrAmountTooLarge  = errors.New("amount is above this till's ceiling")
+	ErrAmountEmpty     = errors.New("金额为空 / amount is empty: type an amount such as 12.50")
+	ErrAmountSyntax    = errors.New("金额格式不对 / amount is not a number: use digits and at most one decimal point, such as 12.50")
+	ErrAmountPrecision = errors.New("金额最多两位小数 / amount has more than two decimal places: the smallest unit is 0.01 (one fen)")
+	ErrAmountNegative  = errors.New("金额不能为负 / amount is negative: type a positive amount")
+	ErrAmountZero      = errors.New("金额必须大于 0 / amount is zero: type an amount above 0.00")
+	ErrAmountTooLarge  = errors.New("金额超过上限 / amount is above this till's ceiling")
 )
 
 // ParseAmount reads an amount as a cashier types it: "12", "12.5", "12.50", "¥12.50",
