@@ -53,19 +53,7 @@ type userPayingReply struct {
 }
 
 func (s *Server) checkCodepay(req *codepayRequest) *apiError {
-	if e := s.checkAppID(req.AppID); e != nil {
-		return e
-	}
-	if e := s.checkMchID(req.MchID); e != nil {
-		return e
-	}
-	if e := checkText("description", req.Description, true, 127); e != nil {
-		return e
-	}
-	if e := checkOutTradeNo(req.OutTradeNo); e != nil {
-		return e
-	}
-	if e := checkText("attach", req.Attach, false, 128); e != nil {
+	if e := s.checkOrderCommon(req.AppID, req.MchID, req.Description, req.OutTradeNo, req.Attach); e != nil {
 		return e
 	}
 	if req.Payer == nil || !authCodePattern.MatchString(req.Payer.AuthCode) {

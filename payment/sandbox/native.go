@@ -38,20 +38,26 @@ func orderNotExist() *apiError {
 	return newError(http.StatusNotFound, "ORDER_NOT_EXIST", "订单不存在 / no such order")
 }
 
+// checkOrderCommon checks the fields every order request (Native, payment code) carries,
+// with WeChat's limits: description 127 bytes, attach 128 bytes.
+func (s *Server) checkOrderCommon(appID, mchID, description, outTradeNo, attach string) *apiError {
+	if e := s.checkAppID(appID); e != nil {
+		return e
+	}
+	if e := s.checkMchID(mchID); e != nil {
+		return e
+	}
+	if e := checkText("description", description, true, 127); e != nil {
+		return e
+	}
+	if e := checkOutTradeNo(outTradeNo); e != nil {
+		return e
+	}
+	return checkText("attach", attach, false, 128)
+}
+
 func (s *Server) checkNative(req *nativeRequest) *apiError {
-	if e := s.checkAppID(req.AppID); e != nil {
-		return e
-	}
-	if e := s.checkMchID(req.MchID); e != nil {
-		return e
-	}
-	if e := checkText("description", req.Description, true, 127); e != nil {
-		return e
-	}
-	if e := checkOutTradeNo(req.OutTradeNo); e != nil {
-		return e
-	}
-	if e := checkText("attach", req.Attach, false, 128); e != nil {
+	if e := s.checkOrderCommon(req.AppID, req.MchID, req.Description, req.OutTradeNo, req.Attach); e != nil {
 		return e
 	}
 	if e := checkText("goods_tag", req.GoodsTag, false, 32); e != nil {
