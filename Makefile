@@ -7,6 +7,8 @@ BIN         := build/wxtill
 GOBIN       := $(shell $(GO) env GOPATH)/bin
 STATICCHECK := $(GOBIN)/staticcheck
 STATICCHECK_VERSION := v0.8.2
+GOCYCLO     := $(GOBIN)/gocyclo
+GOCYCLO_VERSION := v0.6.0
 VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 # Everything but the main package is tested with -race; main links the cgo GL driver,
 # whose race build would cost minutes, and is tested (its binary, really) without.
@@ -34,13 +36,17 @@ deps:
 deps-build:
 	@scripts/install-deps.sh --build
 
-lint: deps-build $(STATICCHECK)
+lint: deps-build $(STATICCHECK) $(GOCYCLO)
 	@echo "== gofmt"; out=$$(gofmt -l $$(git ls-files '*.go') 2>&1); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
 	@echo "== go vet"; $(GO) vet ./...
 	@echo "== staticcheck"; $(STATICCHECK) ./...
+	@echo "== gocyclo (a function over 15 is split)"; out=$$($(GOCYCLO) -over 15 .); if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
 
 $(STATICCHECK):
 	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+$(GOCYCLO):
+	$(GO) install github.com/fzipp/gocyclo/cmd/gocyclo@$(GOCYCLO_VERSION)
 
 unit:
 	$(GO) test -race -timeout 10m $(PKGS)
