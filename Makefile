@@ -59,9 +59,11 @@ e2e: build
 bench:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -timeout 60m $(PKGS)
 
-## package: a desktop package (tarball with .desktop file and icon) via fyne's tool
+## package: build/wxtill.tar.xz, a desktop package (binary, .desktop file, icon) made by
+## fyne's tool from FyneApp.toml; like every `fyne package` it bumps Build there
 package: deps-build
 	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package -os linux -release
+	mkdir -p build && mv wxtill.tar.xz build/
 
 clean:
 	rm -rf build
