@@ -18,6 +18,7 @@ const maxBody = 64 << 10
 type apiError struct {
 	status        int
 	code, message string
+	detail        any // WeChat's optional "detail" object, e.g. where a signature went wrong
 }
 
 func (e *apiError) Error() string { return e.code + ": " + e.message }
@@ -109,10 +110,15 @@ func (s *Server) endpoint(name string, h apiHandler) http.Handler {
 			s.writeReply(w, r, *plan.early, plan)
 			return
 		}
+		if e := checkHeaders(r); e != nil {
+			s.count("invalid_request")
+			s.writeReply(w, r, errorReply(e), plan)
+			return
+		}
 		if err := s.verifyRequest(r, body); err != nil {
 			s.count("sign_error")
 			s.opt.Logf("sandbox: %s %s: 401 SIGN_ERROR: %v", r.Method, r.URL.Path, err)
-			s.writeReply(w, r, errorReply(newError(http.StatusUnauthorized, "SIGN_ERROR", "%v", err)), plan)
+			s.writeReply(w, r, errorReply(signError(err)), plan)
 			return
 		}
 		c := &call{r: r, body: body, serial: r.Header.Get("Wechatpay-Serial"), host: r.Host}
@@ -137,10 +143,11 @@ func (s *Server) writeReply(w http.ResponseWriter, r *http.Request, rep reply, p
 		return
 	}
 	h := w.Header()
-	h.Set("Request-Id", strings.ToUpper(randomString(40, "0123456789abcdef")))
+	// WeChat spells it Request-ID; set as is, since Header.Set would write Request-Id.
+	h[requestIDHeader] = []string{strings.ToUpper(randomString(40, "0123456789abcdef"))}
 	switch {
 	case rep.err != nil:
-		body, _ := json.Marshal(map[string]string{"code": rep.err.code, "message": rep.err.message})
+		body, _ := json.Marshal(errorBody{Code: rep.err.code, Message: rep.err.message, Detail: rep.err.detail})
 		h.Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(rep.err.status)
 		_, _ = w.Write(body)
@@ -163,6 +170,25 @@ func (s *Server) writeReply(w http.ResponseWriter, r *http.Request, rep reply, p
 	}
 	w.WriteHeader(rep.status)
 	_, _ = w.Write(rep.body)
+}
+
+// requestIDHeader is the reply header naming the request, spelled as WeChat does.
+const requestIDHeader = "Request-ID"
+
+// errorBody is WeChat's error reply.
+type errorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Detail  any    `json:"detail,omitempty"`
+}
+
+// checkHeaders refuses what WeChat refuses before looking at the signature: a request
+// without Accept or User-Agent gets 400 INVALID_REQUEST "Http头缺少Accept或User-Agent".
+func checkHeaders(r *http.Request) *apiError {
+	if strings.TrimSpace(r.Header.Get("Accept")) == "" || strings.TrimSpace(r.Header.Get("User-Agent")) == "" {
+		return invalidRequest("Http头缺少Accept或User-Agent / the request has no Accept or User-Agent header (send Accept: application/json)")
+	}
+	return nil
 }
 
 // dropConnection closes the connection without a reply. http.ErrAbortHandler is

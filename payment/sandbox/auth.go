@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -37,7 +38,7 @@ func parseAuthorization(h string) (authParams, error) {
 	}
 	for rest = strings.TrimSpace(rest); rest != ""; {
 		key, after, ok := strings.Cut(rest, "=")
-		key = strings.TrimSpace(key)
+		key, after = strings.TrimSpace(key), strings.TrimLeft(after, " \t")
 		if !ok || !strings.HasPrefix(after, `"`) {
 			return p, fmt.Errorf("请求头 Authorization 格式错误 / malformed Authorization near %q", clip(rest, 20))
 		}
@@ -92,9 +93,41 @@ func (s *Server) verifyRequest(r *http.Request, body []byte) error {
 	message := r.Method + "\n" + requestTarget(r) + "\n" + p.timestamp + "\n" + p.nonce + "\n" + string(body) + "\n"
 	digest := sha256.Sum256([]byte(message))
 	if rsa.VerifyPKCS1v15(&s.keys.merchantKey.PublicKey, crypto.SHA256, digest[:], sig) != nil {
-		return fmt.Errorf("签名验证失败 / signature does not verify with the merchant's key")
+		return &signMismatch{method: r.Method, url: requestTarget(r), message: message}
 	}
 	return nil
+}
+
+// signMismatch is a well-formed signature over some other message. WeChat's reply then
+// says what it verified (the "detail" of its 401), so a client can compare messages.
+type signMismatch struct{ method, url, message string }
+
+func (e *signMismatch) Error() string {
+	return "签名验证失败 / signature does not verify with the merchant's key (detail.sign_information shows the message checked)"
+}
+
+// maxSignMessageEcho bounds the signed message echoed back, as WeChat truncates it.
+const maxSignMessageEcho = 512
+
+func (e *signMismatch) detail() map[string]any {
+	return map[string]any{
+		"field": "signature", "location": "authorization",
+		"detail": map[string]string{"issue": "sign not match"},
+		"sign_information": map[string]any{
+			"method": e.method, "url": e.url, "sign_message_length": len(e.message),
+			"truncated_sign_message": strings.ToValidUTF8(clip(e.message, maxSignMessageEcho), ""),
+		},
+	}
+}
+
+// signError is the 401 SIGN_ERROR for a failed authentication.
+func signError(err error) *apiError {
+	e := newError(http.StatusUnauthorized, "SIGN_ERROR", "%v", err)
+	var mismatch *signMismatch
+	if errors.As(err, &mismatch) {
+		e.detail = mismatch.detail()
+	}
+	return e
 }
 
 // requestTarget is the URL as the client sent it (path and query, unaltered).

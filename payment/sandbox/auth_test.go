@@ -95,7 +95,7 @@ func TestRequestAuthentication(t *testing.T) {
 			if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || w.Code != 401 || e.Code != "SIGN_ERROR" || e.Message == "" {
 				t.Fatalf("got %d %s", w.Code, w.Body.String())
 			}
-			if w.Header().Get("Wechatpay-Signature") != "" || w.Header().Get("Request-Id") == "" {
+			if w.Header().Get("Wechatpay-Signature") != "" || requestID(w.Header()) == "" {
 				t.Fatalf("error reply headers: %v", w.Header())
 			}
 		})
@@ -152,6 +152,10 @@ func TestParseAuthorization(t *testing.T) {
 	reordered := `WECHATPAY2-SHA256-RSA2048 signature="x", serial_no="s", timestamp="2", nonce_str="n", mchid="1"`
 	if q, err := parseAuthorization(reordered); err != nil || q != p {
 		t.Fatalf("field order or spaces: %+v %v", q, err)
+	}
+	spaced := "WECHATPAY2-SHA256-RSA2048   mchid = \"1\" ,\tnonce_str=\"n\",timestamp= \"2\",serial_no=\"s\",signature=\"x\","
+	if q, err := parseAuthorization(spaced); err != nil || q != p {
+		t.Fatalf("spaces around = and a trailing comma: %+v %v", q, err)
 	}
 	bad := []string{
 		"", "WECHATPAY2-SHA256-RSA2048", "WECHATPAY2-SHA256-RSA2048 ", `Basic mchid="1"`,

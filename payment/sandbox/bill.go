@@ -18,13 +18,14 @@ type billFile struct {
 }
 
 const (
-	billLinkLifetime = 30 * time.Second // WeChat's download_url lasts 30 s
-	billReadyHour    = 10               // yesterday's bill exists from 10:00 (China time)
+	billLinkLifetime = 5 * time.Minute // download_url: 5 min in WeChat's 2024 docs (30 s in older ones)
+	billReadyHour    = 10              // yesterday's bill exists from 10:00 (China time)
 	billMaxAgeMonths = 3
 )
 
 // tradeBill is GET /v3/bill/tradebill?bill_date=YYYY-MM-DD[&bill_type=ALL|SUCCESS|REFUND][&tar_type=GZIP].
-// It answers {"hash_type":"SHA1","hash_value":...,"download_url":...}.
+// It answers {"hash_type":"SHA1","hash_value":...,"download_url":...}; hash_value is the
+// SHA1 of the bill as rendered, "gzip需要解压缩" when tar_type=GZIP.
 func (s *Server) tradeBill(c *call) reply {
 	q := c.r.URL.Query()
 	day, err := time.ParseInLocation("2006-01-02", q.Get("bill_date"), cst)
@@ -51,13 +52,13 @@ func (s *Server) tradeBill(c *call) reply {
 			"该日期没有交易，账单不存在 / no trades that day, so no bill"))
 	}
 	data := renderBill(rows, billType)
+	sum := sha1.Sum(data) // of the bill itself, before any gzip, as WeChat's hash_value
 	if tarType == "GZIP" {
 		data = gzipBytes(data)
 	}
 	s.book.purgeBills(c.now)
 	token := randomString(32, apiV3Chars)
 	s.book.bills[token] = billFile{data: data, expires: c.now.Add(billLinkLifetime)}
-	sum := sha1.Sum(data)
 	return jsonReply(http.StatusOK, map[string]string{
 		"hash_type": "SHA1", "hash_value": hex.EncodeToString(sum[:]), "download_url": s.downloadURL(c.host, token),
 	})

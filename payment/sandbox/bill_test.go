@@ -45,7 +45,8 @@ type billAnswer struct {
 }
 
 // fetchBill asks for a bill with the validating client and downloads the file with an
-// unvalidating one, checking the SHA1 as a client must.
+// unvalidating one, checking the SHA1 as a client must: of the bill itself, after gunzip
+// for tar_type=GZIP ("原始账单（gzip需要解压缩）的摘要值").
 func fetchBill(t *testing.T, s *Server, c *core.Client, query string) []byte {
 	t.Helper()
 	res, err := c.Get(context.Background(), wechat+"/v3/bill/tradebill?"+query)
@@ -65,8 +66,19 @@ func fetchBill(t *testing.T, s *Server, c *core.Client, query string) []byte {
 		t.Fatal("the bill file is signed; WeChat's is not")
 	}
 	data := readAll(t, file.Response.Body)
-	if sum := sha1.Sum(data); hex.EncodeToString(sum[:]) != a.HashValue {
-		t.Fatal("bill file does not match hash_value")
+	plain := data
+	if strings.Contains(query, "tar_type=GZIP") {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("GZIP bill: %v", err)
+		}
+		plain = readAll(t, zr)
+		if sum := sha1.Sum(data); hex.EncodeToString(sum[:]) == a.HashValue {
+			t.Fatal("hash_value is of the gzip bytes; WeChat's is of the bill inside")
+		}
+	}
+	if sum := sha1.Sum(plain); hex.EncodeToString(sum[:]) != a.HashValue {
+		t.Fatal("bill does not match hash_value")
 	}
 	return data
 }
@@ -133,7 +145,7 @@ func TestTradeBillCalendar(t *testing.T) {
 	wantAPIError(t, err, http.StatusBadRequest, "STATEMENT_CREATING")
 }
 
-// TestBillLink: the download_url lasts 30 s and, like every API, wants a signature.
+// TestBillLink: the download_url lasts 5 minutes and, like every API, wants a signature.
 func TestBillLink(t *testing.T) {
 	s, clock := startServer(t)
 	c := pubKeyClient(t, s)
@@ -144,7 +156,12 @@ func TestBillLink(t *testing.T) {
 	}
 	var a billAnswer
 	decodeResult(t, res, &a)
-	unsigned, err := http.Get(a.DownloadURL)
+	get, err := http.NewRequest(http.MethodGet, a.DownloadURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get.Header.Set("Accept", "application/json")
+	unsigned, err := http.DefaultClient.Do(get)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +170,11 @@ func TestBillLink(t *testing.T) {
 	if unsigned.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("unsigned download: %d", unsigned.StatusCode)
 	}
-	clock.Advance(billLinkLifetime)
+	clock.Advance(billLinkLifetime - time.Second)
+	if _, err := unvalidatedClient(t, s).Get(context.Background(), a.DownloadURL); err != nil {
+		t.Fatalf("download within the link's life: %v", err)
+	}
+	clock.Advance(time.Second)
 	_, err = unvalidatedClient(t, s).Get(context.Background(), a.DownloadURL)
 	wantAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 }

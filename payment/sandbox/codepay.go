@@ -68,8 +68,11 @@ func (s *Server) checkCodepay(req *codepayRequest) *apiError {
 	if req.SceneInfo == nil || req.SceneInfo.StoreInfo == nil {
 		return paramError("缺少 scene_info.store_info / scene_info.store_info is required")
 	}
-	if id, _ := req.SceneInfo.StoreInfo["out_id"].(string); id == "" {
-		return paramError("缺少 scene_info.store_info.out_id / scene_info.store_info.out_id is required")
+	// WeChat wants the store named one way or the other: its own id or the merchant's out_id.
+	id, _ := req.SceneInfo.StoreInfo["id"].(string)
+	outID, _ := req.SceneInfo.StoreInfo["out_id"].(string)
+	if id == "" && outID == "" {
+		return paramError("scene_info.store_info 须有 id 或 out_id / scene_info.store_info needs id or out_id")
 	}
 	return nil
 }

@@ -54,6 +54,8 @@ func (c *rawClient) authorization(method, target, body string) string {
 func (c *rawClient) request(method, target, body string) *http.Request {
 	r := httptest.NewRequest(method, target, strings.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Accept", "application/json")
+	r.Header.Set("User-Agent", "wxtill-rawclient/1 (independent test client)")
 	r.Header.Set("Authorization", c.authorization(method, target, body))
 	if c.accept != "" {
 		r.Header.Set("Wechatpay-Serial", c.accept)
@@ -92,8 +94,8 @@ func verifyReply(s *Server, h http.Header, body []byte) error {
 	if err != nil || time.Since(time.Unix(ts, 0)).Abs() > 5*time.Minute {
 		return fmt.Errorf("bad Wechatpay-Timestamp %q", h.Get("Wechatpay-Timestamp"))
 	}
-	if h.Get("Request-Id") == "" {
-		return errors.New("no Request-Id")
+	if requestID(h) == "" {
+		return errors.New("no Request-ID")
 	}
 	sig, err := base64.StdEncoding.DecodeString(h.Get("Wechatpay-Signature"))
 	if err != nil {
@@ -121,4 +123,15 @@ func readAll(t *testing.T, r io.Reader) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// requestID reads Request-ID as written by a handler (its exact spelling) or as parsed
+// from the wire (canonical form).
+func requestID(h http.Header) string {
+	for name, v := range h {
+		if strings.EqualFold(name, requestIDHeader) && len(v) > 0 {
+			return v[0]
+		}
+	}
+	return ""
 }

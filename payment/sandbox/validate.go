@@ -34,8 +34,21 @@ func checkText(name, v string, required bool, maxBytes int) *apiError {
 		return paramError("%s 不是合法的 UTF-8 / %s is not valid UTF-8", name, name)
 	case len(v) > maxBytes:
 		return paramError("%s 超过 %d 字节 / %s is over %d bytes (UTF-8)", name, maxBytes, name, maxBytes)
+	case hasFourByteRune(v):
+		return paramError("%s 含有不支持的字符（如表情符号）/ %s has characters APIv3 does not take (4-byte UTF-8, e.g. emoji)", name, name)
 	}
 	return nil
+}
+
+// hasFourByteRune reports characters outside the Basic Multilingual Plane: APIv3 takes
+// only characters of one to three UTF-8 bytes.
+func hasFourByteRune(v string) bool {
+	for _, r := range v {
+		if r > 0xFFFF {
+			return true
+		}
+	}
+	return false
 }
 
 // checkAmount checks amount.total (fen) and amount.currency.
