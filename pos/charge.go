@@ -30,17 +30,8 @@ func (r *run) gw() Gateway    { return r.co.cfg.Gateway }
 func (r *run) cfg() *Config   { return &r.co.cfg }
 func (r *run) actor() string  { return actorOf(r.sale) }
 
-// orderKind is the kind of WeChat order behind s, also after a switch to cash: a Native
-// sale has its expiry recorded before the prepay, a payment-code sale never has one.
-func orderKind(s Sale) Method {
-	if s.Method != MethodCash {
-		return s.Method
-	}
-	if !s.ExpiresAt.IsZero() || s.CodeURL != "" {
-		return MethodNative
-	}
-	return MethodCode
-}
+// orderKind is the kind of WeChat order behind s (Sale.WeChatMethod).
+func orderKind(s Sale) Method { return s.WeChatMethod() }
 
 func actorOf(s Sale) string {
 	if s.Cashier != "" {

@@ -82,7 +82,7 @@ func finalFromStatus(s Sale, st OrderStatus, now time.Time) (Sale, string, bool)
 	case TradeClosed:
 		return closedSale(s), ActionClosed, true
 	case TradeRevoked:
-		if code && !s.CloseWanted && s.State != StatePaid {
+		if code && !s.CloseWanted && !paidState(s.State) {
 			return failedSale(s, orDefault(st.StateDesc, "REVOKED")), ActionFailed, true
 		}
 		return closedSale(s), ActionReversed, true

@@ -32,8 +32,10 @@ func (c *Checkout) Refund(ctx context.Context, outTradeNo string, amount Money, 
 		Actor: orDefault(c.currentCashier(), "owner"), CreatedAt: now, UpdatedAt: now,
 	}
 	if sale.Method == MethodCash && sale.TransactionID == "" { // cash only: nothing to ask WeChat
+		r.Method = MethodCash
 		return c.applyRefund(r, RefundStatus{State: RefundSuccess, SuccessTime: now})
 	}
+	r.Method = sale.WeChatMethod() // also for a cash sale that WeChat was paid for too
 	if err := c.cfg.Ledger.SaveRefund(r, nil, Event{}); err != nil {
 		return Refund{}, fmt.Errorf("recording the refund failed / 退款记录失败: %w", err)
 	}

@@ -43,6 +43,20 @@ const FlagPaidTwice = "paid_twice"
 // settled, or a WeChat order it gave up on (CloseWanted) is not yet confirmed closed.
 func (s Sale) NeedsRecovery() bool { return !s.State.Settled() || s.CloseWanted }
 
+// WeChatMethod is the kind of WeChat order behind s (Native or payment code), also after
+// a switch to cash: a Native sale has its expiry recorded before the prepay, a
+// payment-code sale never has one. It is meaningful only for a sale that had a WeChat
+// order: the books count a paid-twice sale's WeChat payment under it.
+func (s Sale) WeChatMethod() Method {
+	if s.Method != MethodCash {
+		return s.Method
+	}
+	if !s.ExpiresAt.IsZero() || s.CodeURL != "" {
+		return MethodNative
+	}
+	return MethodCode
+}
+
 // Change is the cash to hand back on a cash sale (0 when none).
 func (s Sale) Change() Money {
 	if s.Method != MethodCash || s.Tendered <= s.Total {
@@ -97,10 +111,13 @@ func (s RefundState) Settled() bool {
 
 // Refund is money given back on a paid sale, full or part.
 type Refund struct {
-	OutRefundNo string      `json:"out_refund_no"` // made and recorded before the call
-	OutTradeNo  string      `json:"out_trade_no"`
-	RefundID    string      `json:"refund_id,omitempty"` // WeChat's number
-	Amount      Money       `json:"amount"`
+	OutRefundNo string `json:"out_refund_no"` // made and recorded before the call
+	OutTradeNo  string `json:"out_trade_no"`
+	RefundID    string `json:"refund_id,omitempty"` // WeChat's number
+	Amount      Money  `json:"amount"`
+	// Method is how the money goes back: MethodCash (handed back from the drawer) or the
+	// WeChat order's method. Empty in records made before it was kept: the sale's method.
+	Method      Method      `json:"method,omitempty"`
 	Reason      string      `json:"reason,omitempty"`
 	State       RefundState `json:"state"`
 	Actor       string      `json:"actor"`

@@ -22,8 +22,11 @@ func paidSale(s Sale, st OrderStatus, now time.Time) Sale {
 	next := s.clone()
 	next.TransactionID = st.TransactionID
 	next.CloseWanted, next.LastError = false, ""
-	if s.State == StatePaid && s.Method == MethodCash {
+	switch {
+	case s.Method == MethodCash && paidState(s.State): // also after a refund of the cash
 		next.Flag = FlagPaidTwice
+		return next
+	case paidState(s.State) && s.State != StatePaid: // paid by WeChat and refunded since
 		return next
 	}
 	next.State = StatePaid
@@ -34,12 +37,17 @@ func paidSale(s Sale, st OrderStatus, now time.Time) Sale {
 	return next
 }
 
+// paidState reports whether a sale in state s has been paid (and maybe refunded since).
+func paidState(s State) bool {
+	return s == StatePaid || s == StatePartRefunded || s == StateRefunded
+}
+
 // closedSale is s once WeChat has confirmed its order closed (or never made it). A sale
-// paid in cash meanwhile stays paid.
+// paid in cash meanwhile stays paid (and refunded, when it was).
 func closedSale(s Sale) Sale {
 	next := s.clone()
 	next.CloseWanted, next.LastError = false, ""
-	if next.State != StatePaid {
+	if !paidState(next.State) {
 		next.State = StateClosed
 	}
 	return next
@@ -49,7 +57,7 @@ func closedSale(s Sale) Sale {
 func failedSale(s Sale, reason string) Sale {
 	next := s.clone()
 	next.CloseWanted, next.LastError = false, reason
-	if next.State != StatePaid {
+	if !paidState(next.State) {
 		next.State = StateFailed
 	}
 	return next
@@ -83,7 +91,7 @@ func (r *run) applyFinal(st OrderStatus, final Phase) bool {
 	case TradeSuccess, TradeRefund:
 		r.paid(st)
 	case TradeClosed, TradeRevoked:
-		if orderKind(r.sale) == MethodCode && !r.sale.CloseWanted && r.sale.State != StatePaid {
+		if orderKind(r.sale) == MethodCode && !r.sale.CloseWanted && !paidState(r.sale.State) {
 			r.failed(orDefault(st.StateDesc, "WeChat "+string(st.State)))
 			return true
 		}
@@ -106,7 +114,7 @@ func orDefault(s, def string) string {
 // paid records the payment WeChat reports and ends the charge.
 func (r *run) paid(st OrderStatus) {
 	failpoint(FailAfterSuccess)
-	wasCash := r.sale.State == StatePaid && r.sale.Method == MethodCash
+	wasCash := paidState(r.sale.State) && r.sale.Method == MethodCash
 	next := paidSale(r.sale, st, r.now())
 	err := r.save(next, paidNote(r.sale, st))
 	if err != nil {
@@ -132,7 +140,7 @@ func (r *run) failed(reason string) {
 // when the sale was switched to cash).
 func (r *run) finishClosed(final Phase) {
 	err := r.save(closedSale(r.sale), "WeChat order closed")
-	if r.sale.State == StatePaid {
+	if paidState(r.sale.State) {
 		final = PhasePaid
 	}
 	r.emit(final, err, "")

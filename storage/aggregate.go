@@ -207,7 +207,9 @@ func (ds deltas) day(t time.Time) *dayAgg {
 }
 
 // addSale adds (sign +1) or removes (-1) a sale's contribution: a paid sale counts on
-// the local day and hour of PaidAt.
+// the local day and hour of PaidAt. A cash sale whose WeChat order was paid too
+// (pos.FlagPaidTwice) counts both payments: the cash, and the WeChat one under the
+// WeChat order's method; nothing the shop received is missing from the books.
 func (ds deltas) addSale(s *pos.Sale, sign int64) {
 	if s == nil || !paid(s.State) {
 		return
@@ -217,15 +219,35 @@ func (ds deltas) addSale(s *pos.Sale, sign int64) {
 	d := &dayAgg{All: one, Methods: map[pos.Method]tally{s.Method: one}}
 	h := at.In(time.Local).Hour()
 	d.Hours[h].Count, d.Hours[h].Gross = 1, int64(s.Total)
+	if paidTwice(s) {
+		d.All.add(one, 1)
+		d.Methods[s.WeChatMethod()] = one
+		d.Hours[h].Count, d.Hours[h].Gross = 2, 2*int64(s.Total)
+	}
 	ds.day(at).add(d, sign)
 }
 
+// paidTwice reports whether s holds two payments: cash, and WeChat's for its order.
+func paidTwice(s *pos.Sale) bool {
+	return s.Flag == pos.FlagPaidTwice && s.Method == pos.MethodCash && s.TransactionID != ""
+}
+
+// refundMethod is the method a refund counts against: the one it was recorded with, or
+// (records without one) its sale's.
+func refundMethod(r *pos.Refund, saleMethod pos.Method) pos.Method {
+	if r.Method != "" {
+		return r.Method
+	}
+	return saleMethod
+}
+
 // addRefund adds or removes a refund's contribution: a successful refund counts on the
-// local day it succeeded, against the method of its sale.
-func (ds deltas) addRefund(r *pos.Refund, method pos.Method, sign int64) {
+// local day it succeeded, against its method (refundMethod, saleMethod its sale's).
+func (ds deltas) addRefund(r *pos.Refund, saleMethod pos.Method, sign int64) {
 	if r == nil || r.State != pos.RefundSuccess {
 		return
 	}
+	method := refundMethod(r, saleMethod)
 	at := firstSet(r.SucceededAt, r.UpdatedAt, r.CreatedAt)
 	one := tally{RefundCount: 1, Refunds: int64(r.Amount)}
 	d := &dayAgg{All: one, Methods: map[pos.Method]tally{method: one}}

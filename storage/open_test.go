@@ -191,7 +191,7 @@ func TestMigrations(t *testing.T) {
 		}
 		closeChecked(t, l)
 	}
-	pre, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "backups", "ledger-schema1-*.db"))
+	pre, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "backups", fmt.Sprintf("ledger-schema%d-*.db", len(saved))))
 	if len(pre) != 1 {
 		t.Fatalf("backups before the upgrade: %v", pre)
 	}

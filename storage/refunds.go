@@ -81,6 +81,11 @@ func validRefund(r *pos.Refund) error {
 	if r.Amount <= 0 || r.Amount > maxAmount {
 		return invalid("refund %s: amount %d fen is out of range", r.OutRefundNo, r.Amount)
 	}
+	switch r.Method {
+	case "", pos.MethodNative, pos.MethodCode, pos.MethodCash:
+	default:
+		return invalid("refund %s: unknown payment method %q", r.OutRefundNo, r.Method)
+	}
 	return nil
 }
 
@@ -107,8 +112,11 @@ func (l *Ledger) checkNewRefund(tx *bolt.Tx, key []byte, sale *pos.Sale, r *pos.
 }
 
 func checkRefundChange(old, r *pos.Refund) error {
-	if old.OutTradeNo != r.OutTradeNo || old.Amount != r.Amount {
-		return fmt.Errorf("refund %s (sale %s, %s): %w", r.OutRefundNo, old.OutTradeNo, old.Amount, pos.ErrDuplicate)
+	if r.Method == "" {
+		r.Method = old.Method // an update may leave it out
+	}
+	if old.OutTradeNo != r.OutTradeNo || old.Amount != r.Amount || old.Method != r.Method {
+		return fmt.Errorf("refund %s (sale %s, %s %s): %w", r.OutRefundNo, old.OutTradeNo, old.Amount, old.Method, pos.ErrDuplicate)
 	}
 	final := old.State == pos.RefundSuccess || old.State == pos.RefundClosed
 	if final && r.State != old.State {

@@ -43,6 +43,7 @@ func appendBucket(tx *bolt.Tx, name []byte) *bolt.Bucket {
 // count. Append only: never edit or reorder one that has shipped.
 var migrations = []func(tx *bolt.Tx) error{
 	createBucketsV1,
+	countPaidTwiceV2,
 }
 
 func schemaVersion() int { return len(migrations) }

@@ -1,0 +1,58 @@
+package pos
+
+import (
+	"context"
+	"testing"
+)
+
+// Scenarios found by the money-safety audit: each failed before its fix.
+
+// A sale switched to cash while WeChat was down is refunded (in cash) before recovery
+// could close its WeChat order. Recovery must still settle the order — closed, or paid
+// too and flagged — without undoing the refund (PART_REFUNDED → CLOSED or → PAID is
+// illegal) and without leaving the sale in recovery for ever.
+func TestRecoverCashSaleRefundedBeforeClose(t *testing.T) {
+	tests := []struct {
+		name     string
+		refund   Money
+		paidToo  bool // the customer also paid the WeChat order
+		action   string
+		state    State
+		flag     string
+		refunded Money
+	}{
+		{"part refund, order open", 500, false, ActionClosed, StatePartRefunded, "", 500},
+		{"full refund, order open", 1500, false, ActionClosed, StateRefunded, "", 1500},
+		{"part refund, WeChat paid too", 500, true, ActionPaid, StatePartRefunded, FlagPaidTwice, 500},
+		{"full refund, WeChat paid too", 1500, true, ActionPaid, StateRefunded, FlagPaidTwice, 1500},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(t)
+			ch, _ := r.cashWhileWeChatDown(2000)
+			no := ch.OutTradeNo()
+			if rf, err := r.co.Refund(context.Background(), no, tt.refund, "returned"); err != nil || rf.Method != MethodCash {
+				t.Fatalf("cash refund %+v %v", rf, err)
+			}
+			r.weChatBack()
+			if tt.paidToo {
+				r.gw.payNow(no)
+			}
+			res, err := r.co.Recover(context.Background())
+			if err != nil || len(res) != 1 || res[0].Action != tt.action {
+				t.Fatalf("recover %+v %v", res, err)
+			}
+			s := r.sale(no)
+			if s.State != tt.state || s.Method != MethodCash || s.Flag != tt.flag || s.Refunded != tt.refunded || s.NeedsRecovery() {
+				t.Errorf("sale %s flag %q refunded %s close_wanted %v", s.State, s.Flag, s.Refunded, s.CloseWanted)
+			}
+			if tt.paidToo && s.TransactionID == "" {
+				t.Error("the WeChat payment is not on the sale")
+			}
+			if len(r.led.illegal) > 0 {
+				t.Errorf("illegal writes tried: %v", r.led.illegal)
+			}
+			r.noLiveOrders()
+		})
+	}
+}
