@@ -3,6 +3,7 @@ package pos
 import (
 	"context"
 	"testing"
+	"time"
 )
 
 // Scenarios found by the money-safety audit: each failed before its fix.
@@ -54,5 +55,30 @@ func TestRecoverCashSaleRefundedBeforeClose(t *testing.T) {
 			}
 			r.noLiveOrders()
 		})
+	}
+}
+
+// The till died while its codepay was on the way: WeChat does not know the order yet
+// when recovery first asks, then the payment lands. Recovery must wait while the
+// customer may still be paying (as a live charge does), not record the sale CLOSED —
+// recovery never looks at a CLOSED sale again, so the payment would be lost.
+func TestRecoverCodePayNotLandedYet(t *testing.T) {
+	r, s := newRecoverRig(t, recoverSetup{state: StatePending, method: MethodCode, age: 2 * time.Second})
+	res, err := r.co.Recover(context.Background())
+	if err != nil || len(res) != 1 || res[0].Action != ActionWaiting {
+		t.Fatalf("first round %+v %v", res, err)
+	}
+	if got := r.sale(s.OutTradeNo); got.State != StatePending {
+		t.Fatalf("sale %s after the first round", got.State)
+	}
+	r.gw.mu.Lock() // the codepay lands: the customer's money moves
+	r.gw.orders[s.OutTradeNo] = &fakeOrder{no: s.OutTradeNo, total: s.Total, state: TradeSuccess, kind: MethodCode, txID: "42000X"}
+	r.gw.mu.Unlock()
+	res, err = r.co.Recover(context.Background())
+	if err != nil || len(res) != 1 || res[0].Action != ActionPaid {
+		t.Fatalf("second round %+v %v", res, err)
+	}
+	if got := r.sale(s.OutTradeNo); got.State != StatePaid || got.TransactionID != "42000X" {
+		t.Errorf("sale %s transaction %q", got.State, got.TransactionID)
 	}
 }

@@ -59,6 +59,8 @@ func (c *Checkout) noteTrouble(s Sale, err error) {
 func (c *Checkout) settle(ctx context.Context, s Sale) (Sale, string, string, error) {
 	st, err := c.queryOnce(ctx, s.OutTradeNo)
 	switch {
+	case ClassOf(err) == ClassNotFound && err != nil && c.codeMayStillPay(s):
+		return s, ActionWaiting, CodeOf(err), nil // a codepay on its way may still land
 	case ClassOf(err) == ClassNotFound && err != nil: // WeChat never got the order
 		return closedSale(s), ActionClosed, CodeOf(err), nil
 	case err != nil:
@@ -67,10 +69,17 @@ func (c *Checkout) settle(ctx context.Context, s Sale) (Sale, string, string, er
 	if next, action, ok := finalFromStatus(s, st, c.cfg.Clock.Now()); ok {
 		return next, action, string(st.State), nil
 	}
-	if orderKind(s) == MethodCode && !s.CloseWanted && c.cfg.Clock.Now().Before(s.CreatedAt.Add(c.cfg.CodeGiveUp)) {
+	if c.codeMayStillPay(s) {
 		return s, ActionWaiting, string(st.State), nil // the customer may still confirm
 	}
 	return c.cancelForRecovery(ctx, s, string(st.State))
+}
+
+// codeMayStillPay reports whether s is a payment-code sale the till has not given up
+// and whose customer may still be paying: a live charge waits CodeGiveUp for it.
+func (c *Checkout) codeMayStillPay(s Sale) bool {
+	return orderKind(s) == MethodCode && !s.CloseWanted && !paidState(s.State) &&
+		c.cfg.Clock.Now().Before(s.CreatedAt.Add(c.cfg.CodeGiveUp))
 }
 
 // finalFromStatus is the sale's end when st is final.

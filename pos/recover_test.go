@@ -43,6 +43,8 @@ func TestRecoverRules(t *testing.T) {
 		{"code, reversed before the crash", setup{state: StateAwaiting, method: MethodCode, closeWanted: true, wechat: TradeRevoked}, ActionReversed, StateClosed, "", []string{"query"}},
 		{"code, revoked by WeChat", setup{state: StateAwaiting, method: MethodCode, wechat: TradeRevoked}, ActionFailed, StateFailed, "", []string{"query"}},
 		{"code, payment error", setup{state: StatePending, method: MethodCode, wechat: TradePayError}, ActionFailed, StateFailed, "", []string{"query"}},
+		{"code, codepay not landed yet", setup{state: StatePending, method: MethodCode, age: 2 * time.Second}, ActionWaiting, StatePending, "", []string{"query"}},
+		{"code, codepay never landed", setup{state: StatePending, method: MethodCode, age: time.Minute}, ActionClosed, StateClosed, "", []string{"query"}},
 		{"WeChat down", setup{state: StateAwaiting, method: MethodNative, native: true, wechat: TradeNotPay, down: true}, ActionRetry, StateAwaiting, "", []string{"query"}},
 	}
 	for _, tt := range tests {
