@@ -2,6 +2,7 @@ package pos
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -44,15 +45,15 @@ func TestRecoverCashSaleRefundedBeforeClose(t *testing.T) {
 				t.Fatalf("recover %+v %v", res, err)
 			}
 			s := r.sale(no)
-			if s.State != tt.state || s.Method != MethodCash || s.Flag != tt.flag || s.Refunded != tt.refunded || s.NeedsRecovery() {
-				t.Errorf("sale %s flag %q refunded %s close_wanted %v", s.State, s.Flag, s.Refunded, s.CloseWanted)
+			summary := "%s %s flag %q refunded %s close_wanted %v"
+			got := fmt.Sprintf(summary, s.State, s.Method, s.Flag, s.Refunded, s.CloseWanted)
+			if want := fmt.Sprintf(summary, tt.state, MethodCash, tt.flag, tt.refunded, false); got != want {
+				t.Errorf("sale %s, want %s", got, want)
 			}
-			if tt.paidToo && s.TransactionID == "" {
-				t.Error("the WeChat payment is not on the sale")
+			if tt.paidToo == (s.TransactionID == "") {
+				t.Errorf("transaction id %q: the WeChat payment must be on the sale exactly when it was made", s.TransactionID)
 			}
-			if len(r.led.illegal) > 0 {
-				t.Errorf("illegal writes tried: %v", r.led.illegal)
-			}
+			r.noIllegalWrites()
 			r.noLiveOrders()
 		})
 	}
@@ -80,5 +81,15 @@ func TestRecoverCodePayNotLandedYet(t *testing.T) {
 	}
 	if got := r.sale(s.OutTradeNo); got.State != StatePaid || got.TransactionID != "42000X" {
 		t.Errorf("sale %s transaction %q", got.State, got.TransactionID)
+	}
+}
+
+// noIllegalWrites asserts the checkout never tried a transition the ledger refuses.
+func (r *rig) noIllegalWrites() {
+	r.t.Helper()
+	r.led.mu.Lock()
+	defer r.led.mu.Unlock()
+	if len(r.led.illegal) > 0 {
+		r.t.Errorf("illegal writes tried: %v", r.led.illegal)
 	}
 }
