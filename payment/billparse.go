@@ -73,6 +73,7 @@ func ParseTradeBill(data []byte) (*TradeBill, error) {
 			bill.Summary, err = parseSummary(r, rec)
 			return bill, err
 		}
+		rec = rejoinSplitText(rec, len(header))
 		if len(rec) != len(header) {
 			return nil, fmt.Errorf("bill line %d has %d fields, the header %d", line, len(rec), len(header))
 		}
@@ -82,6 +83,24 @@ func ParseTradeBill(data []byte) (*TradeBill, error) {
 		}
 		bill.Rows = append(bill.Rows, row)
 	}
+}
+
+// rejoinSplitText undoes commas inside a text field (a product name like "可乐,薯片"):
+// the bill's fields are not quoted, but every value starts with a backquote, so a piece
+// without one belongs to the field before it.
+func rejoinSplitText(rec []string, want int) []string {
+	if len(rec) <= want {
+		return rec
+	}
+	out := make([]string, 0, want)
+	for _, f := range rec {
+		if len(out) > 0 && !strings.HasPrefix(strings.TrimSpace(f), "`") {
+			out[len(out)-1] += "," + f
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 func columnIndex(header []string) map[string]int {

@@ -60,6 +60,19 @@ func TestParseTradeBill(t *testing.T) {
 	}
 }
 
+// WeChat does not quote the bill's fields: a comma in a product name splits it, and the
+// pieces without a leading backquote are put back together.
+func TestParseTradeBillCommaInText(t *testing.T) {
+	data := strings.ReplaceAll(sampleBill, "`示例便利店-可乐 等3件,", "`可乐,薯片, 面包,")
+	b, err := ParseTradeBill([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Rows) != 2 || b.Rows[0].Description != "可乐,薯片, 面包" || b.Rows[0].Attach != "01" || b.Rows[1].Refund != 250 {
+		t.Fatalf("rows %+v", b.Rows)
+	}
+}
+
 func TestParseTradeBillRefusesBrokenFiles(t *testing.T) {
 	lines := strings.Split(strings.TrimSuffix(sampleBill, "\n"), "\n")
 	cases := map[string]string{

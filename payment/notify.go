@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/wechatpay-apiv3/wechatpay-go/core"
@@ -116,7 +117,7 @@ func convertNotification(req *notify.Request) (*Notification, error) {
 		n.CreateTime = *req.CreateTime
 	}
 	plain := []byte(req.Resource.Plaintext)
-	switch req.Resource.OriginalType {
+	switch resourceKind(req) {
 	case "transaction":
 		var tx payments.Transaction
 		if err := json.Unmarshal(plain, &tx); err != nil {
@@ -143,20 +144,23 @@ func convertNotification(req *notify.Request) (*Notification, error) {
 	return n, nil
 }
 
+// resourceKind is the resource's original_type, or, when a server leaves it out, what
+// the event type says (TRANSACTION.SUCCESS, REFUND.SUCCESS, ...).
+func resourceKind(req *notify.Request) string {
+	if k := req.Resource.OriginalType; k != "" {
+		return k
+	}
+	prefix, _, _ := strings.Cut(req.EventType, ".")
+	return strings.ToLower(prefix)
+}
+
 func refundFromNotice(rn refundNotice) (pos.RefundStatus, error) {
 	state, ok := knownRefundStates[refunddomestic.Status(rn.RefundStatus)]
 	if !ok || rn.OutRefundNo == "" || rn.Amount.Refund < 0 {
 		return pos.RefundStatus{}, fmt.Errorf("refund notification: bad status %q or refund", rn.RefundStatus)
 	}
-	st := pos.RefundStatus{OutRefundNo: rn.OutRefundNo, RefundID: rn.RefundID, State: state, Amount: pos.Money(rn.Amount.Refund)}
-	if rn.SuccessTime != "" {
-		t, err := time.Parse(time.RFC3339, rn.SuccessTime)
-		if err != nil {
-			return pos.RefundStatus{}, fmt.Errorf("refund notification: success_time %q is not RFC 3339", rn.SuccessTime)
-		}
-		st.SuccessTime = t
-	}
-	return st, nil
+	return pos.RefundStatus{OutRefundNo: rn.OutRefundNo, RefundID: rn.RefundID, State: state,
+		Amount: pos.Money(rn.Amount.Refund), SuccessTime: parseWeChatTime(rn.SuccessTime)}, nil
 }
 
 // NotifyHandler serves notify_url. Each verified notification goes to handle; WeChat is

@@ -3,6 +3,7 @@ package payment
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/wechatpay-apiv3/wechatpay-go/core"
@@ -108,7 +109,9 @@ var knownTradeStates = map[string]pos.TradeState{
 }
 
 // orderStatus checks and converts WeChat's transaction. A reply about another order, in
-// an unknown state, with negative amounts or a malformed time is an error, never a result.
+// an unknown state (ask again: never guess a final state) or with negative amounts is an
+// error, never a result. An odd success_time is not: the state is what counts, and a
+// paid order must not be held back by the format of its time.
 func orderStatus(tx *payments.Transaction, want string) (pos.OrderStatus, error) {
 	if tx == nil {
 		return pos.OrderStatus{}, fmt.Errorf("empty reply")
@@ -131,14 +134,24 @@ func orderStatus(tx *payments.Transaction, want string) (pos.OrderStatus, error)
 	if st.Total < 0 || st.PayerTotal < 0 {
 		return st, fmt.Errorf("negative amount in reply")
 	}
-	if s := deref(tx.SuccessTime); s != "" {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return st, fmt.Errorf("success_time %q is not RFC 3339", s)
-		}
-		st.SuccessTime = t
-	}
+	st.SuccessTime = parseWeChatTime(deref(tx.SuccessTime))
 	return st, nil
+}
+
+// weChatTimeLayouts are the forms a time may take: RFC 3339 with or without fractional
+// seconds, "Z" or an offset (APIv3's rule: ISO 8601, e.g. yyyy-MM-DDTHH:mm:ss.SSS+08:00),
+// an offset without a colon, and no zone at all (China time).
+var weChatTimeLayouts = []string{time.RFC3339, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05", "2006-01-02 15:04:05"}
+
+// parseWeChatTime reads a time WeChat wrote; what it cannot read is the zero time.
+func parseWeChatTime(s string) time.Time {
+	s = strings.TrimSpace(s)
+	for _, layout := range weChatTimeLayouts {
+		if t, err := time.ParseInLocation(layout, s, chinaTime); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 func deref(s *string) string {

@@ -26,12 +26,17 @@ var (
 )
 
 // fieldText makes s fit a WeChat text field of max bytes: valid UTF-8, control
-// characters as spaces, trimmed, and cut on a character boundary.
+// characters as spaces, no characters beyond the Basic Multilingual Plane (APIv3 takes
+// only 1-3 byte UTF-8: an emoji in a product name would get the order refused), trimmed,
+// and cut on a character boundary.
 func fieldText(s string, max int) string {
 	s = strings.ToValidUTF8(s, "")
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		switch {
+		case unicode.IsControl(r):
 			return ' '
+		case r > 0xFFFF:
+			return -1
 		}
 		return r
 	}, s)
