@@ -18,6 +18,7 @@ var (
 	ErrReadOnly     = errors.New("ledger is open read-only")
 	ErrInvalid      = errors.New("invalid record")
 	ErrInconsistent = errors.New("ledger is inconsistent")
+	ErrWriteFailed  = errors.New("the ledger file could not be written; nothing was recorded")
 )
 
 func lockedError(path string) error {

@@ -234,7 +234,17 @@ func (l *Ledger) update(fn func(*bolt.Tx) error) (err error) {
 	}
 	defer l.recoverDamage(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	return l.db.Update(fn)
+	refused := false // fn said no: its error says why; otherwise the file could not be written
+	err = l.db.Update(func(tx *bolt.Tx) error {
+		ferr := fn(tx)
+		refused = ferr != nil
+		return ferr
+	})
+	if err != nil && !refused {
+		return fmt.Errorf("账本写入失败，未记录 / %w: %s: %v — is the disk full or read-only? free space, then try again",
+			ErrWriteFailed, l.path, err)
+	}
+	return err
 }
 
 func (l *Ledger) recoverDamage(err *error) {
