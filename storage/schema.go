@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -117,8 +118,11 @@ func saleKey(createdAt time.Time, no string) []byte {
 
 func timePrefix(t time.Time) []byte {
 	n := t.UnixNano()
-	if t.Before(time.Unix(0, minKeyTime)) {
+	switch {
+	case t.Before(time.Unix(0, minKeyTime)):
 		n = 0
+	case t.After(time.Unix(0, math.MaxInt64)): // past 2262 UnixNano overflows: after every key
+		n = math.MaxInt64
 	}
 	k := make([]byte, 8)
 	binary.BigEndian.PutUint64(k, uint64(n))
