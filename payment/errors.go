@@ -24,7 +24,10 @@ const (
 )
 
 // codeClasses sorts WeChat's error codes (APIv3 spells some two ways). Codes not listed
-// fall back on the HTTP status: 5xx, 429 and 3xx retry, other 4xx are refusals.
+// fall back on the HTTP status: 5xx, 429 and 3xx retry, other 4xx are refusals, 404 not
+// found. A reply with no code at all is not WeChat's answer (a proxy's page, a wrong
+// api_base_url): its outcome is unknown, so it is retried, never taken for a refusal or
+// for "no such order" (which would close a sale that may have been paid).
 var codeClasses = map[string]pos.ErrorClass{
 	"SYSTEMERROR":        pos.ClassRetry,
 	"SYSTEM_ERROR":       pos.ClassRetry,
@@ -78,7 +81,11 @@ func classify(err error, result *core.APIResult) error {
 
 func fromAPIError(e *core.APIError) *pos.GatewayError {
 	class, known := codeClasses[e.Code]
-	if !known {
+	switch {
+	case known:
+	case e.Code == "":
+		class = pos.ClassRetry
+	default:
 		class = classOfStatus(e.StatusCode)
 	}
 	code := e.Code

@@ -136,6 +136,11 @@ func TestHostileReplies(t *testing.T) {
 			w.WriteHeader(http.StatusBadGateway)
 			w.Write([]byte("<html>502 Bad Gateway</html>"))
 		}, pos.ClassRetry, "HTTP_502"},
+		{"404 page of another server: not WeChat's no-such-order", func(rec *recorder, w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte("<html>404 Not Found</html>"))
+		}, pos.ClassRetry, "HTTP_404"},
 		{"endless reply", func(rec *recorder, w http.ResponseWriter) {
 			w.WriteHeader(http.StatusOK)
 			chunk := []byte(strings.Repeat("x", 64<<10))
