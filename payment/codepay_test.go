@@ -2,6 +2,7 @@ package payment
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -66,5 +67,39 @@ func TestReverse(t *testing.T) {
 			}
 			wantClass(t, g.Reverse(ctx, tradeNo("NOSUCH")), pos.ClassNotFound)
 		})
+	}
+}
+
+// The bodies sent are the documented ones: codepay with payer.auth_code, amount in fen
+// with currency and the store as scene_info.store_info.out_id (the till id); reverse
+// with appid and mchid only.
+func TestPayCodeAndReverseSendTheDocumentedBodies(t *testing.T) {
+	srv := startSandbox(t, nil)
+	path := sandboxConfig(t, srv, true, `till_id = "07"`)
+	seen := recordRequests(t, srv, path, "/v3/pay/transactions/")
+	g := gatewayFor(t, path)
+	ctx := context.Background()
+	o := pos.CodeOrder{OutTradeNo: tradeNo("B"), Description: "面包", Total: 680, AuthCode: sandbox.CodeUserPaying}
+	if _, err := g.PayCode(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Reverse(ctx, o.OutTradeNo); err != nil {
+		t.Fatal(err)
+	}
+	if len(*seen) != 2 {
+		t.Fatalf("saw %d requests", len(*seen))
+	}
+	pay, rev := (*seen)[0], (*seen)[1]
+	want := map[string]any{
+		"appid": "wx8888888888888888", "mchid": "1900000001", "description": "面包", "out_trade_no": o.OutTradeNo,
+		"attach": "07", "payer": map[string]any{"auth_code": sandbox.CodeUserPaying},
+		"amount":     map[string]any{"total": 680.0, "currency": "CNY"},
+		"scene_info": map[string]any{"store_info": map[string]any{"out_id": "07"}},
+	}
+	if fmt.Sprint(pay) != fmt.Sprint(want) {
+		t.Errorf("codepay body %v\nwant %v", pay, want)
+	}
+	if fmt.Sprint(rev) != fmt.Sprint(map[string]any{"appid": "wx8888888888888888", "mchid": "1900000001"}) {
+		t.Errorf("reverse body %v", rev)
 	}
 }
