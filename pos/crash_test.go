@@ -59,6 +59,7 @@ type crashCase struct {
 	state        pos.State
 	trade        pos.TradeState // "" : WeChat never got the order
 	refunded     pos.Money
+	recoverDies  string // the first `wxtill recover` is killed at this failpoint too
 }
 
 func TestCrashAtEachStep(t *testing.T) {
@@ -86,11 +87,17 @@ func TestCrashAtEachStep(t *testing.T) {
 		{failpoint: pos.FailDuringClose, args: []string{"--wait", "1s"}, state: pos.StateClosed, trade: pos.TradeClosed},
 		{failpoint: pos.FailRefundRecord, args: []string{"--refund", "5.00"}, payAwaiting: true, state: pos.StatePartRefunded, trade: pos.TradeRefund, refunded: 500},
 		{failpoint: pos.FailDuringRefund, args: []string{"--refund", "12.50"}, payAwaiting: true, state: pos.StateRefunded, trade: pos.TradeRefund, refunded: 1250},
+		// recovery itself dies while closing the order the killed charge left open
+		{failpoint: pos.FailAwaiting, recoverDies: pos.FailBeforeClose, state: pos.StateClosed, trade: pos.TradeClosed},
+		{failpoint: pos.FailAwaiting, recoverDies: pos.FailDuringClose, state: pos.StateClosed, trade: pos.TradeClosed},
 	}
 	for _, cc := range cases {
 		name := cc.failpoint
 		if cc.payAfterKill {
 			name += "+paid-later"
+		}
+		if cc.recoverDies != "" {
+			name += "+recover-" + cc.recoverDies
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -104,6 +111,9 @@ func TestCrashAtEachStep(t *testing.T) {
 				if err := sb.Pay(no); err != nil {
 					t.Fatalf("pay after the crash: %v", err)
 				}
+			}
+			if cc.recoverDies != "" {
+				c.recoverUntilKilled(cc.recoverDies)
 			}
 			c.recover(cc)
 			if cc.refunded > 0 { // refunds settle at WeChat after 3 s; the next round sees it
@@ -190,6 +200,17 @@ func (c *crashRun) recover(cc crashCase) {
 		c.t.Fatalf("wxtill recover: %v\n%s", err, out)
 	}
 	c.t.Logf("recover: %s", out)
+}
+
+// recoverUntilKilled runs `wxtill recover` with a failpoint armed; it must die there.
+func (c *crashRun) recoverUntilKilled(failpoint string) {
+	cmd := c.command(failpoint)
+	cmd.Args = append(cmd.Args, "recover", "--json")
+	out, err := cmd.Output()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || !ee.Sys().(syscall.WaitStatus).Signaled() || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		c.t.Fatalf("wxtill recover was not killed at %s: %v\n%s", failpoint, err, out)
+	}
 }
 
 func (c *crashRun) openLedger(readOnly bool) *storage.Ledger {
