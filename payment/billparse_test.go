@@ -122,3 +122,23 @@ func TestParseYuan(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseTradeBill: any file is a bill or an error, never a panic; a bill's amounts
+// stay far from overflow.
+func FuzzParseTradeBill(f *testing.F) {
+	f.Add([]byte(sampleBill))
+	f.Add([]byte(strings.ReplaceAll(sampleBill, "`示例便利店-可乐 等3件,", "`a,b,,c\",`")))
+	f.Add([]byte(billHeader + "\n,,,\n总交易单数\n`1\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := ParseTradeBill(data)
+		if err != nil {
+			return
+		}
+		const limit = pos.Money(1e17)
+		for _, r := range b.Rows {
+			if r.Total > limit || r.Total < -limit || r.Refund > limit || r.Refund < -limit {
+				t.Fatalf("amount out of range: %+v", r)
+			}
+		}
+	})
+}
