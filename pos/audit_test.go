@@ -93,3 +93,90 @@ func (r *rig) noIllegalWrites() {
 		r.t.Errorf("illegal writes tried: %v", r.led.illegal)
 	}
 }
+
+// TestCommandAtEachCall sends Cancel or TakeCash while each kind of gateway call of a
+// Native charge is in flight (the call still reaches WeChat), with the customer paying
+// at the next call or not at all. Whatever the interleaving, once the charge and one
+// recovery round are over: nothing is open at WeChat, a WeChat payment is on the sale
+// (paid by WeChat, or flagged paid twice next to the cash), cash is only recorded when
+// WeChat was not paid or the flag says both were, and no illegal write was tried.
+func TestCommandAtEachCall(t *testing.T) {
+	for _, point := range []string{"prepay", "paycode", "query", "close", "reverse"} {
+		for _, cmd := range []string{"cancel", "cash"} {
+			for _, payNext := range []bool{false, true} {
+				name := fmt.Sprintf("%s during %s, customer pays next: %v", cmd, point, payNext)
+				t.Run(name, func(t *testing.T) { commandAtCall(t, point, cmd, payNext) })
+			}
+		}
+	}
+}
+
+func commandAtCall(t *testing.T, point, cmd string, payNext bool) {
+	r := newRig(t)
+	code := point == "paycode" || point == "reverse"
+	r.gw.code = func(CodeOrder) codePlan { return codePlan{state: TradeUserPaying} } // never confirms by itself
+	var ch *Charge
+	sent, paid := false, !payNext
+	r.gw.onCall = func(kind, no string) {
+		if sent && !paid {
+			paid = true
+			r.gw.payNow(no)
+		}
+		if kind == point && !sent && ch != nil {
+			sent = true
+			if cmd == "cancel" {
+				ch.Cancel()
+			} else if err := ch.TakeCash(ch.Total()); err != nil {
+				t.Errorf("TakeCash: %v", err)
+			}
+		}
+	}
+	if point == "close" { // close is only reached by giving up: expire the order
+		r.co.cfg.OrderTTL = 10 * time.Second
+	}
+	rec := &recorder{}
+	var err error
+	if code {
+		ch, err = r.co.StartCode(context.Background(), cartOf(1200), "134567890123456789", rec.add)
+	} else {
+		ch, err = r.co.StartNative(context.Background(), cartOf(1200), rec.add)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.drive(ch)
+	<-ch.Done()
+	last := rec.check(t)
+	if !sent {
+		t.Fatalf("no %s call was made: the scenario did not happen", point)
+	}
+	t.Logf("final %v (%s); calls %v", last, last.Sale.Method, r.gw)
+	if _, err := r.co.Recover(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r.noLiveOrders()
+	r.noIllegalWrites()
+	r.salesAgreeWithWeChat()
+}
+
+// salesAgreeWithWeChat checks every recorded sale against WeChat's order of its number.
+func (r *rig) salesAgreeWithWeChat() {
+	r.t.Helper()
+	for _, no := range r.led.order {
+		s := r.sale(no)
+		o, ok := r.gw.order(no)
+		wechatPaid := ok && (o.state == TradeSuccess || o.state == TradeRefund)
+		switch {
+		case s.NeedsRecovery():
+			r.t.Errorf("sale %s still needs recovery: %s close_wanted %v", no, s.State, s.CloseWanted)
+		case wechatPaid && s.TransactionID != o.txID:
+			r.t.Errorf("WeChat was paid (%s) but sale %s is %s %s with transaction %q", o.txID, no, s.State, s.Method, s.TransactionID)
+		case wechatPaid && s.Method == MethodCash && s.Flag != FlagPaidTwice:
+			r.t.Errorf("sale %s holds cash and a WeChat payment without the paid-twice flag", no)
+		case !wechatPaid && (s.TransactionID != "" || s.Flag != ""):
+			r.t.Errorf("sale %s claims a WeChat payment WeChat does not have", no)
+		case !wechatPaid && s.State == StatePaid && s.Method != MethodCash:
+			r.t.Errorf("sale %s is paid by WeChat but WeChat has no payment", no)
+		}
+	}
+}
