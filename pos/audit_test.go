@@ -163,20 +163,28 @@ func commandAtCall(t *testing.T, point, cmd string, payNext bool) {
 func (r *rig) salesAgreeWithWeChat() {
 	r.t.Helper()
 	for _, no := range r.led.order {
-		s := r.sale(no)
 		o, ok := r.gw.order(no)
-		wechatPaid := ok && (o.state == TradeSuccess || o.state == TradeRefund)
-		switch {
-		case s.NeedsRecovery():
-			r.t.Errorf("sale %s still needs recovery: %s close_wanted %v", no, s.State, s.CloseWanted)
-		case wechatPaid && s.TransactionID != o.txID:
-			r.t.Errorf("WeChat was paid (%s) but sale %s is %s %s with transaction %q", o.txID, no, s.State, s.Method, s.TransactionID)
-		case wechatPaid && s.Method == MethodCash && s.Flag != FlagPaidTwice:
-			r.t.Errorf("sale %s holds cash and a WeChat payment without the paid-twice flag", no)
-		case !wechatPaid && (s.TransactionID != "" || s.Flag != ""):
-			r.t.Errorf("sale %s claims a WeChat payment WeChat does not have", no)
-		case !wechatPaid && s.State == StatePaid && s.Method != MethodCash:
-			r.t.Errorf("sale %s is paid by WeChat but WeChat has no payment", no)
+		if problem := disagreement(r.sale(no), o, ok); problem != "" {
+			r.t.Errorf("sale %s: %s", no, problem)
 		}
 	}
+}
+
+// disagreement says what is wrong between a settled sale and WeChat's order (ok: WeChat
+// has one), or "".
+func disagreement(s Sale, o fakeOrder, ok bool) string {
+	wechatPaid := ok && (o.state == TradeSuccess || o.state == TradeRefund)
+	switch {
+	case s.NeedsRecovery():
+		return fmt.Sprintf("still needs recovery: %s close_wanted %v", s.State, s.CloseWanted)
+	case wechatPaid && s.TransactionID != o.txID:
+		return fmt.Sprintf("WeChat was paid (%s) but the sale is %s %s with transaction %q", o.txID, s.State, s.Method, s.TransactionID)
+	case wechatPaid && s.Method == MethodCash && s.Flag != FlagPaidTwice:
+		return "holds cash and a WeChat payment without the paid-twice flag"
+	case !wechatPaid && (s.TransactionID != "" || s.Flag != ""):
+		return "claims a WeChat payment WeChat does not have"
+	case !wechatPaid && s.State == StatePaid && s.Method != MethodCash:
+		return "paid by WeChat but WeChat has no payment"
+	}
+	return ""
 }
