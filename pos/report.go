@@ -10,7 +10,8 @@ import (
 // every sale and refund, so a day's totals cost one read however many sales it has.
 //
 // Days are the shop's local days (time.Local). A paid sale counts on the day and in the
-// hour it was paid (PaidAt); a refund counts on the day it succeeded (SucceededAt).
+// hour it was paid (PaidAt), twice when it was paid twice (FlagPaidTwice: cash and
+// WeChat); a refund counts on the day it succeeded (SucceededAt).
 // Net is always Gross − Refunds.
 
 // HourTotals is what was taken in one hour of the day, by the hour sales were paid.
@@ -20,7 +21,8 @@ type HourTotals struct {
 }
 
 // MethodTotals is one payment method's share of a period. Refunds count against the
-// method of the sale they give money back on.
+// method they give money back by (Refund.Method; the sale's method in records without
+// one). A paid-twice sale counts its cash and its WeChat payment, each under its method.
 type MethodTotals struct {
 	Count       int   `json:"count"` // paid sales
 	Gross       Money `json:"gross"`
