@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"wxtill/pos"
@@ -12,23 +13,38 @@ import (
 func (c *cashier) incQty() { c.changeQty(+1) }
 func (c *cashier) decQty() { c.changeQty(-1) }
 
+// changeQty steps the selected line's quantity by delta; a number typed first sets it
+// instead (3 then F7: three of them), so the typed number is never left behind to be
+// rung up as an amount by the next Enter.
 func (c *cashier) changeQty(delta int) {
 	if c.locked {
 		return
 	}
 	if c.selected < 0 {
-		c.sayError(T("err.no_line_selected"))
+		c.refuse(T("err.no_line_selected"))
 		return
 	}
-	qty := c.cart.Lines[c.selected].Qty + delta
+	line := c.cart.Lines[c.selected]
+	qty := line.Qty + delta
+	// A refused text is left selected to be typed over: it is no quantity.
+	if text := strings.TrimSpace(c.entry.Text); text != "" && c.entry.SelectedText() == "" {
+		n, err := strconv.Atoi(text)
+		if err != nil || n < 1 || n > pos.MaxQty {
+			c.refuse(T("err.qty", pos.MaxQty))
+			return
+		}
+		qty = n
+	}
 	if qty < 1 {
 		c.voidSelected()
 		return
 	}
 	if err := c.cart.SetQty(c.selected, qty); err != nil {
-		c.sayError(T("err.qty", pos.MaxQty))
+		c.refuse(T("err.qty", pos.MaxQty))
 		return
 	}
+	c.entry.SetText("")
+	c.say(T("cashier.qty_set", line.Name, qty))
 	c.refresh()
 }
 
@@ -37,7 +53,7 @@ func (c *cashier) voidSelected() {
 		return
 	}
 	if c.selected < 0 {
-		c.sayError(T("err.no_line_selected"))
+		c.refuse(T("err.no_line_selected"))
 		return
 	}
 	name := c.cart.Lines[c.selected].Name
@@ -56,15 +72,24 @@ func (c *cashier) applyDiscount() {
 	if text != "" {
 		var err error
 		if d, err = pos.ParseAmount(text, c.opt.Ceiling); err != nil {
-			c.sayError(amountError(err, c.opt.Ceiling))
+			c.refuse(amountError(err, c.opt.Ceiling))
 			return
 		}
 	}
+	if d == 0 && c.cart.Discount == 0 {
+		c.refuse(T("cashier.discount_hint"))
+		return
+	}
 	if err := c.cart.SetDiscount(d); err != nil {
-		c.sayError(T("err.discount"))
+		c.refuse(T("err.discount"))
 		return
 	}
 	c.entry.SetText("")
+	if d > 0 {
+		c.say(T("cashier.discount_set", d.String()))
+	} else {
+		c.say(T("cashier.discount_off"))
+	}
 	c.refresh()
 }
 

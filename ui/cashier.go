@@ -27,6 +27,7 @@ type cashier struct {
 	entry     *tillEntry
 	lines     *widget.List
 	keys      *fyne.Container // quick keys, or the products the search finds
+	noMatch   *widget.Label   // said above the keys when a search finds nothing
 	total     *canvas.Text
 	count     *widget.Label
 	message   *widget.Label
@@ -77,7 +78,13 @@ func (c *cashier) layout() fyne.CanvasObject {
 		widget.NewButton(T("cashier.discount")+" (F9)", c.applyDiscount),
 	}
 	c.keys = container.NewGridWithColumns(4)
-	c.left = container.NewBorder(c.keys, container.NewGridWithColumns(4, asObjects(cartButtons)...), nil, nil, c.lines)
+	// Outside the grid: a grid makes every cell as wide as its widest, and a sentence
+	// in four such cells would widen the window.
+	c.noMatch = widget.NewLabel(T("cashier.search_none"))
+	c.noMatch.Wrapping = fyne.TextWrapWord
+	c.noMatch.Hide()
+	c.left = container.NewBorder(container.NewVBox(c.noMatch, c.keys),
+		container.NewGridWithColumns(4, asObjects(cartButtons)...), nil, nil, c.lines)
 	c.showProducts(c.quickKeyProducts())
 
 	c.charge = []*widget.Button{
@@ -175,7 +182,9 @@ func (c *cashier) newCartList() *widget.List {
 	l := widget.NewList(
 		func() int { return len(c.cart.Lines) },
 		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, nil, widget.NewLabel("¥00000.00"), widget.NewLabel("name"))
+			name := widget.NewLabel("name")
+			name.Truncation = fyne.TextTruncateEllipsis // a long name must not push the amount off
+			return container.NewBorder(nil, nil, nil, widget.NewLabel("¥00000.00"), name)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			line := c.cart.Lines[i]
@@ -221,6 +230,21 @@ func (c *cashier) sayError(msg string) {
 	c.message.SetText(msg)
 }
 
+// refuse says why the typed text was not taken. The text stays for correcting, selected:
+// the next scan or amount typed replaces it instead of being glued to it.
+func (c *cashier) refuse(msg string) {
+	c.sayError(msg)
+	selectAll(c.entry)
+}
+
+func selectAll(e *tillEntry) {
+	e.Entry.TypedShortcut(&fyne.ShortcutSelectAll{})
+}
+
+// quotedRunes bounds how much of what was typed a message repeats: a pasted page must
+// not fill the screen.
+const quotedRunes = 24
+
 // typed is what the text in the entry turned out to be.
 type typed int
 
@@ -248,7 +272,7 @@ func (c *cashier) addTyped() typed {
 		err = c.cart.AddAmount(T("cashier.custom_line"), amount)
 	}
 	if err != nil {
-		c.sayError(amountError(err, c.opt.Ceiling))
+		c.refuse(amountError(err, c.opt.Ceiling))
 		return typedBad
 	}
 	c.entry.SetText("")
@@ -267,7 +291,7 @@ func (c *cashier) addBarcode(code string) typed {
 	}
 	if err != nil {
 		// Digits only: a scanned code we don't know, or a far too large amount.
-		c.sayError(T("err.barcode_unknown", code, c.ceiling().String()))
+		c.refuse(T("err.barcode_unknown", clipText(code, quotedRunes), c.ceiling().String()))
 		return typedBad
 	}
 	c.added(p)

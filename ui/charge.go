@@ -146,13 +146,11 @@ func (t *till) finish(run *chargeRun, u pos.Update) {
 	t.stopTicker()
 	t.run = nil
 	if u.Phase == pos.PhasePaid {
-		note := ""
-		if run.cashAsked && u.Sale.Method != pos.MethodCash {
-			note = T("receipt.wechat_not_cash")
-		}
-		t.paid(u.Sale, note)
+		t.paid(u.Sale, paidNote(run, u))
 		return
 	}
+	head, _, _ := phaseWords(chargeView{u: u, method: run.method, now: t.opt.Now()})
+	t.cashier.sayError(head) // on the cart too, once the cashier goes back to it
 	if t.cw != nil {
 		t.idleLater = t.b.after(resultHold, func() {
 			if t.mode == modeCart {
@@ -167,12 +165,12 @@ func (t *till) finish(run *chargeRun, u pos.Update) {
 	}
 	t.mode = modeCart
 	t.show()
-	head, _, _ := phaseWords(chargeView{u: u, method: run.method, now: t.opt.Now()})
-	t.cashier.sayError(head)
 }
 
 // paid shows the receipt of a paid sale and clears the cart.
 func (t *till) paid(s pos.Sale, note string) {
+	t.last = lastSale{sale: s, note: note}
+	t.receiptAt = t.opt.Now()
 	t.cashier.cart.Clear()
 	t.cashier.clearEntry()
 	t.cashier.refresh()
@@ -286,8 +284,7 @@ func (t *till) submitCode() {
 	}
 	code := t.code.code()
 	if !pos.ValidAuthCode(code) {
-		t.code.message.Importance = widget.DangerImportance
-		t.code.message.SetText(T("err.auth_code"))
+		t.code.refuse(T("err.auth_code"))
 		return
 	}
 	t.startCode(code)
@@ -303,14 +300,13 @@ func (t *till) confirmCash() {
 		err = pos.ErrTooLittleCash
 	}
 	if err != nil {
-		t.cash.message.Importance = widget.DangerImportance
-		t.cash.message.SetText(chargeError(err))
+		t.cash.refuse(chargeError(err))
 		return
 	}
 	if t.run != nil {
 		t.run.cashAsked = true
 		if err := t.run.ch.TakeCash(tendered); err != nil && !errors.Is(err, pos.ErrChargeOver) {
-			t.cash.message.SetText(chargeError(err))
+			t.cash.refuse(chargeError(err))
 			return
 		}
 		t.status.detail.SetText(T("status.switching_to_cash"))
@@ -320,8 +316,7 @@ func (t *till) confirmCash() {
 	}
 	sale, err := t.opt.Checkout.PayCash(t.cartCopy(), tendered)
 	if err != nil {
-		t.cash.message.Importance = widget.DangerImportance
-		t.cash.message.SetText(chargeError(err))
+		t.cash.refuse(chargeError(err))
 		return
 	}
 	t.paid(sale, "")
@@ -333,7 +328,7 @@ func (t *till) nextSale() {
 	}
 	t.mode = modeCart
 	t.customer.showIdle(0)
-	t.cashier.say("")
+	t.sayLastSale()
 	t.show()
 }
 

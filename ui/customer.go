@@ -32,12 +32,22 @@ type customerDisplay struct {
 
 	codeURL string    // what the QR encodes now, "" when none
 	expires time.Time // when the QR stops working; zero when no countdown
+
+	// nominal is each text's full size; the layout shrinks a text that would not fit
+	// (a long shop name, English words on a small customer screen) instead of letting
+	// it widen the window off the screen.
+	nominal map[*canvas.Text]float32
 }
 
 // The customer's words are read from a metre or two away.
 const (
 	headlineTextSize = 38
 	resultTextSize   = 56 // paid / cancelled: readable across the shop
+
+	// The paid / cancelled mark: as large as the screen allows up to iconMax, never
+	// smaller than iconMin (which is what it asks of a small window).
+	iconMin = 96
+	iconMax = 220
 )
 
 var (
@@ -54,14 +64,18 @@ func newCustomerDisplay(shop string, now func() time.Time) *customerDisplay {
 	d.qr, d.setQR = newQRRaster()
 	d.icon = canvas.NewImageFromResource(nil)
 	d.icon.FillMode = canvas.ImageFillContain
-	d.icon.SetMinSize(fyne.NewSize(220, 220))
+	d.icon.SetMinSize(fyne.NewSize(iconMax, iconMax))
 	d.headline = bigText("", headlineTextSize, displayInk)
 	d.countdown = bigText("", 26, displayMuted)
+	d.nominal = map[*canvas.Text]float32{}
+	for _, t := range []*canvas.Text{d.shop, d.amount, d.headline, d.countdown} {
+		d.nominal[t] = t.TextSize
+	}
 	top := container.NewVBox(d.shop, d.amount)
 	bottom := container.NewVBox(d.headline, d.countdown)
 	d.center = container.NewStack(d.qr, container.NewCenter(d.icon))
-	l := &displayLayout{top: top, bottom: bottom, center: d.center,
-		qrShown: d.qr.Visible, iconShown: d.icon.Visible}
+	l := &displayLayout{top: top, bottom: bottom, center: d.center, icon: d.icon,
+		qrShown: d.qr.Visible, iconShown: d.icon.Visible, fit: d.fitWords, natural: d.wordsWidth}
 	d.body = container.New(l, top, bottom, d.center)
 	d.view = container.NewStack(d.bg, container.NewPadded(d.body))
 	d.showIdle(0)
@@ -105,13 +119,15 @@ func (d *customerDisplay) showResult(total pos.Money, paid bool, headline string
 		icon, ink = theme.NewColoredResource(theme.ConfirmIcon(), theme.ColorNamePrimary), weChatGreen
 	}
 	d.set(total.String(), headline, ink, "", icon)
-	d.headline.TextSize = resultTextSize
+	d.nominal[d.headline] = resultTextSize
+	d.body.Refresh()
 	canvas.Refresh(d.headline)
 }
 
 func (d *customerDisplay) set(amount, headline string, ink color.Color, codeURL string, icon fyne.Resource) {
 	d.amount.Text = amount
-	d.headline.Text, d.headline.TextSize = headline, headlineTextSize
+	d.headline.Text = headline
+	d.nominal[d.headline] = headlineTextSize
 	d.headline.Color = ink
 	d.countdown.Text = ""
 	d.expires = time.Time{}
@@ -157,18 +173,49 @@ func clockLeft(left time.Duration) string {
 	return fmt.Sprintf("%d:%02d", secs/60, secs%60)
 }
 
-// displayLayout gives the QR as much of the screen as it can: on a landscape screen the
-// words go left and the QR takes the full height on the right; on a portrait one (and for
-// the paid / cancelled answer) the words go above and below the centre.
-type displayLayout struct {
-	top, bottom, center fyne.CanvasObject
-	qrShown, iconShown  func() bool
+// fitWords sets each text to its full size, or smaller when that is wider than width.
+func (d *customerDisplay) fitWords(width float32) {
+	for t, size := range d.nominal {
+		full := fyne.MeasureText(t.Text, size, t.TextStyle).Width
+		want := size
+		if full > width && width > 0 {
+			want = max(size*width/full, 8)
+		}
+		if t.TextSize != want {
+			t.TextSize = want
+			canvas.Refresh(t)
+		}
+	}
 }
 
+// wordsWidth is how wide the words are at their full size.
+func (d *customerDisplay) wordsWidth() float32 {
+	var w float32
+	for t, size := range d.nominal {
+		w = max(w, fyne.MeasureText(t.Text, size, t.TextStyle).Width)
+	}
+	return w
+}
+
+// displayLayout gives the QR as much of the screen as it can: on a landscape screen the
+// words go left and the QR takes the full height on the right; on a portrait one (and for
+// the paid / cancelled answer) the words go above and below the centre. Words that do not
+// fit are made smaller: the customer's screen may be small, the window never grows for them.
+type displayLayout struct {
+	top, bottom, center fyne.CanvasObject
+	icon                *canvas.Image
+	qrShown, iconShown  func() bool
+	fit                 func(width float32) // shrinks the words to width
+	natural             func() float32      // the words' width at full size
+}
+
+// qrShare is the least of a landscape screen's width the QR gets, however long the words.
+const qrShare = 0.55
+
 func (l *displayLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
-	top, bottom := l.top.MinSize(), l.bottom.MinSize()
-	words := max(top.Width, bottom.Width)
 	if !l.qrShown() && !l.iconShown() { // only words: centred, one above the other
+		l.fit(size.Width)
+		top, bottom := l.top.MinSize(), l.bottom.MinSize()
 		gap := (size.Height - top.Height - bottom.Height) / 3
 		l.top.Move(fyne.NewPos(0, gap))
 		l.top.Resize(fyne.NewSize(size.Width, top.Height))
@@ -178,8 +225,10 @@ func (l *displayLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 		return
 	}
 	if l.qrShown() && size.Width >= 1.2*size.Height { // a QR on a landscape screen
-		side := min(size.Height, size.Width-words)
+		side := min(size.Height, max(size.Width-l.natural(), qrShare*size.Width))
 		left := size.Width - side
+		l.fit(left)
+		top, bottom := l.top.MinSize(), l.bottom.MinSize()
 		gap := (size.Height - top.Height - bottom.Height) / 3
 		l.top.Move(fyne.NewPos(0, gap))
 		l.top.Resize(fyne.NewSize(left, top.Height))
@@ -189,15 +238,29 @@ func (l *displayLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 		l.center.Resize(fyne.NewSize(side, size.Height))
 		return
 	}
+	l.fit(size.Width)
+	top, bottom := l.top.MinSize(), l.bottom.MinSize()
+	middle := size.Height - top.Height - bottom.Height
+	icon := min(max(middle, iconMin), iconMax)
+	l.icon.SetMinSize(fyne.NewSize(icon, icon))
 	l.top.Move(fyne.NewPos(0, 0))
 	l.top.Resize(fyne.NewSize(size.Width, top.Height))
 	l.bottom.Move(fyne.NewPos(0, size.Height-bottom.Height))
 	l.bottom.Resize(fyne.NewSize(size.Width, bottom.Height))
 	l.center.Move(fyne.NewPos(0, top.Height))
-	l.center.Resize(fyne.NewSize(size.Width, size.Height-top.Height-bottom.Height))
+	l.center.Resize(fyne.NewSize(size.Width, middle))
 }
 
+// MinSize asks for the height of the words and the smallest QR or mark, and no width for
+// the words: they shrink to whatever width there is.
 func (l *displayLayout) MinSize([]fyne.CanvasObject) fyne.Size {
-	top, bottom, center := l.top.MinSize(), l.bottom.MinSize(), l.center.MinSize()
-	return fyne.NewSize(max(top.Width, bottom.Width, center.Width), top.Height+bottom.Height+center.Height)
+	top, bottom := l.top.MinSize(), l.bottom.MinSize()
+	var center float32
+	switch {
+	case l.qrShown():
+		center = qrMinSize
+	case l.iconShown():
+		center = iconMin
+	}
+	return fyne.NewSize(max(center, iconMin), top.Height+bottom.Height+center)
 }

@@ -48,39 +48,6 @@ func TestCustomerDisplayImages(t *testing.T) {
 	}
 }
 
-// No screen may need more room than the till's window: in either language, with either
-// customer display, even with a long error on the status panel, the window must not grow
-// off a small screen.
-func TestScreensFitTheWindow(t *testing.T) {
-	limit := fyne.NewSize(1100, 720)
-	for _, lang := range []string{"zh-CN", "en"} {
-		for _, d := range []displayMode{displayMain, displayWindow} {
-			r := newRig(t, withDisplay(d))
-			if err := SetLanguage(lang); err != nil {
-				t.Fatal(err)
-			}
-			r.till.build()
-			stalled := pos.Update{Phase: pos.PhaseStalled, Sale: pos.Sale{OutTradeNo: "T01-20260501100000-abcdef", Total: 123456},
-				Err: &pos.GatewayError{Class: pos.ClassRetry, Code: "SYSTEMERROR", Message: "系统错误，请稍后重试 system error, please retry later"}}
-			for _, m := range []mode{modeCart, modeCode, modeCash, modeCharging, modeReceipt} {
-				r.till.mode = m
-				r.till.code.reset(9_999_999_99) // the widest amount a till takes
-				r.till.cash.reset(9_999_999_99)
-				r.till.status.show(chargeView{u: stalled, method: pos.MethodNative, now: time.Now()})
-				r.till.receipt.show(pos.Sale{OutTradeNo: "T01-20260501100000-abcdef", Method: pos.MethodCash, Total: 1250, Tendered: 10000,
-					Lines: []pos.Line{{Name: "可乐 330ml", UnitPrice: 350, Qty: 2}}}, "")
-				r.till.show()
-				if got := r.till.w.Content().MinSize(); got.Width > limit.Width || got.Height > limit.Height {
-					t.Errorf("%s, display %s, mode %d: the screen needs %v, more than %v", lang, d, m, got, limit)
-				}
-			}
-		}
-	}
-	if err := SetLanguage(DefaultLang); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestDescribeErr(t *testing.T) {
 	defer SetLanguage(DefaultLang)
 	_ = SetLanguage("en")

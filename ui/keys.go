@@ -11,17 +11,22 @@ import (
 //
 //	cart:      Enter charge (by the default method) · + add · Esc clear · F1 WeChat QR ·
 //	           F2 payment code · F3 cash · ↑↓ select · Del void · F7/F8 quantity ·
-//	           F9 discount · Alt+1..9 quick keys · F4 customer display · F10 settings ·
+//	           F9 discount · Alt+1..9 quick keys · F10 settings · F11 full screen ·
 //	           F12 language
 //	charging:  Esc cancel · F3 take cash · F5 retry · F6/F11 demo customer pays/fails
 //	panels:    Enter confirm · Esc back
-//	receipt:   Enter next sale · Ctrl+S save
-//	settings:  F1..F3 default method · F4 customer display · Esc/Enter/F10 close
+//	receipt:   Enter next sale (typing starts it too) · Ctrl+S save · F11 full screen
+//	anywhere:  F4 customer display (its own window or the main one)
+//	settings:  F1..F3 default method · F4 customer display · F11 full screen · Esc/Enter/F10 close
 
 // key routes a key to the current screen; it reports whether the key was used.
 func (t *till) key(k fyne.KeyName) bool {
 	if t.settings != nil {
 		return t.settingsKey(k)
+	}
+	if k == fyne.KeyF4 { // wherever the cashier is: the customer must see the screen
+		t.toggleDisplay()
+		return true
 	}
 	switch t.mode {
 	case modeCart:
@@ -30,13 +35,11 @@ func (t *till) key(k fyne.KeyName) bool {
 		return t.panelKey(k)
 	case modeCharging:
 		return t.chargingKey(k)
-	case modeHeld, modeReceipt:
+	case modeReceipt:
+		return t.receiptKey(k)
+	case modeHeld:
 		if isEnter(k) || k == fyne.KeyEscape {
-			if t.mode == modeHeld {
-				t.back()
-			} else {
-				t.nextSale()
-			}
+			t.back()
 			return true
 		}
 	}
@@ -47,8 +50,8 @@ func isEnter(k fyne.KeyName) bool { return k == fyne.KeyReturn || k == fyne.KeyE
 
 func (t *till) cartKey(k fyne.KeyName) bool {
 	switch k {
-	case fyne.KeyF4:
-		t.toggleDisplay()
+	case fyne.KeyF11:
+		t.toggleFullScreen()
 	case fyne.KeyF10:
 		t.showSettings()
 	case fyne.KeyF12:
@@ -236,14 +239,19 @@ func (c *cashier) keypadPress(key string) {
 	if c.padTarget != nil {
 		target = c.padTarget
 	}
+	text := target.Text
+	if target.SelectedText() != "" { // refused text, selected: the keypad replaces it
+		text = ""
+	}
 	switch key {
 	case "←":
-		if t := []rune(target.Text); len(t) > 0 {
-			target.SetText(string(t[:len(t)-1]))
+		if t := []rune(text); len(t) > 0 {
+			text = string(t[:len(t)-1])
 		}
 	case "C":
-		target.SetText("")
+		text = ""
 	default:
-		target.SetText(target.Text + key)
+		text += key
 	}
+	target.SetText(text)
 }

@@ -16,6 +16,7 @@ import (
 const (
 	settingDefaultMethod   = "ui.default_method"   // what Enter charges by
 	settingCustomerDisplay = "ui.customer_display" // "window" or "main"
+	settingFullScreen      = "ui.full_screen"      // "on" or "off"
 )
 
 // displayMode is where the customer display goes.
@@ -28,9 +29,10 @@ const (
 
 // prefs are the settings in use; store is nil when nothing is remembered (tests, no ledger).
 type prefs struct {
-	store   pos.Settings
-	method  pos.Method
-	display displayMode
+	store      pos.Settings
+	method     pos.Method
+	display    displayMode
+	fullScreen bool // the main window fills its monitor
 }
 
 // loadPrefs reads the settings; a missing or unknown value falls back to the default,
@@ -55,6 +57,11 @@ func loadPrefs(store pos.Settings) (prefs, error) {
 	} else if !errors.Is(err, pos.ErrNotFound) {
 		errs = append(errs, err)
 	}
+	if v, err := store.Setting(settingFullScreen); err == nil {
+		p.fullScreen = v == "on"
+	} else if !errors.Is(err, pos.ErrNotFound) {
+		errs = append(errs, err)
+	}
 	return p, errors.Join(errs...)
 }
 
@@ -66,6 +73,15 @@ func (p *prefs) setMethod(m pos.Method) error {
 func (p *prefs) setDisplay(d displayMode) error {
 	p.display = d
 	return p.put(settingCustomerDisplay, string(d))
+}
+
+func (p *prefs) setFullScreen(on bool) error {
+	p.fullScreen = on
+	v := "off"
+	if on {
+		v = "on"
+	}
+	return p.put(settingFullScreen, v)
 }
 
 func (p *prefs) put(key, value string) error {
@@ -96,12 +112,19 @@ func (t *till) showSettings() {
 		}
 	})
 	t.settingsMethod, t.settingsDisplay = method, nil // made anew in the current language
+	t.settingsFull = widget.NewCheck(T("settings.full_screen")+" (F11)", func(on bool) {
+		if on != t.prefs.fullScreen {
+			t.toggleFullScreen()
+		}
+	})
 	t.syncSettings()
 	content := container.NewVBox(
 		widget.NewLabelWithStyle(T("settings.default_method"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		method,
 		widget.NewLabelWithStyle(T("settings.display")+" (F4)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		t.settingsDisplay,
+		widget.NewLabelWithStyle(T("settings.window"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		t.settingsFull,
 	)
 	d := dialog.NewCustom(T("settings.title"), T("settings.close")+" (Esc)", content, t.w)
 	d.SetOnClosed(func() {
@@ -133,6 +156,7 @@ func (t *till) syncSettings() {
 	} else {
 		t.settingsDisplay.SetSelected(displays[0])
 	}
+	t.settingsFull.SetChecked(t.prefs.fullScreen)
 }
 
 // settingsKey handles the keys while the settings dialog is open.
@@ -143,6 +167,9 @@ func (t *till) settingsKey(k fyne.KeyName) bool {
 		t.settingsMethod.SetSelected(t.settingsMethod.Options[i])
 	case fyne.KeyF4:
 		t.toggleDisplay()
+		t.syncSettings()
+	case fyne.KeyF11:
+		t.toggleFullScreen()
 		t.syncSettings()
 	case fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter, fyne.KeyF10:
 		t.settings.Hide()
@@ -159,6 +186,14 @@ func indexOf(ms []pos.Method, m pos.Method) int {
 		}
 	}
 	return 0
+}
+
+// toggleFullScreen makes the main window fill its monitor, or not, and remembers it: a
+// till usually runs full screen from the moment it starts.
+func (t *till) toggleFullScreen() {
+	on := !t.prefs.fullScreen
+	t.saved(t.prefs.setFullScreen(on))
+	t.w.SetFullScreen(on)
 }
 
 // saved reports a setting that could not be written; the choice still applies until exit.

@@ -133,6 +133,7 @@ func newRig(t *testing.T, opts ...rigOption) *rig {
 		t.Fatal(err)
 	}
 	r.till = newTill(a, opt)
+	r.till.enterGuard = 0 // the tests press Enter at once; TestReceiptIgnoresADoubleEnter checks the guard
 	r.till.w.Resize(fyne.NewSize(1100, 720))
 	// The charge goroutines must be done before the ledger closes (cleanups run last first).
 	t.Cleanup(func() { r.till.close(); r.settle() })

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"wxtill/assets"
@@ -102,6 +101,10 @@ type till struct {
 	mode   mode
 	run    *chargeRun // the running WeChat charge; nil between charges
 	latest pos.Update // the latest update of any charge, as last shown
+	last   lastSale   // the sale paid last
+
+	receiptAt  time.Time     // when the receipt went up (opt.Now)
+	enterGuard time.Duration // Enter on the receipt is ignored this long; receiptGuard
 
 	cashier  *cashier
 	customer *customerDisplay
@@ -110,7 +113,9 @@ type till struct {
 	code     *codePanel
 	cash     *cashPanel
 	body     *fyne.Container
-	note     *widget.Label // header line for recovery news
+	note     *widget.Label // the line under the header for recovery's news
+	notices  notices
+	headKeys []*widget.Button // settings and language: between sales only
 
 	stopTick     func()
 	stopRecovery func()
@@ -119,10 +124,11 @@ type till struct {
 	settings        dialog.Dialog // the settings dialog while it is open
 	settingsMethod  *widget.RadioGroup
 	settingsDisplay *widget.RadioGroup
+	settingsFull    *widget.Check
 }
 
 func newTill(a fyne.App, opt Options) *till {
-	t := &till{app: a, opt: opt, b: newBridge()}
+	t := &till{app: a, opt: opt, b: newBridge(), enterGuard: receiptGuard}
 	if t.opt.Now == nil {
 		t.opt.Now = time.Now
 	}
@@ -132,6 +138,7 @@ func newTill(a fyne.App, opt Options) *till {
 	t.w = a.NewWindow(T("app.title"))
 	t.w.SetMaster()
 	t.w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { t.key(ev.Name) })
+	t.w.Canvas().SetOnTypedRune(t.typedRune)
 	t.w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierControl},
 		func(fyne.Shortcut) { t.saveReceipt() })
 	t.build()
@@ -139,6 +146,7 @@ func newTill(a fyne.App, opt Options) *till {
 		t.cashier.sayError(T("err.settings", prefsErr.Error()))
 	}
 	t.w.Resize(fyne.NewSize(1100, 720))
+	t.w.SetFullScreen(t.prefs.fullScreen)
 	if t.prefs.display == displayWindow {
 		t.openCustomerWindow()
 	}
@@ -176,36 +184,17 @@ func (t *till) startRecovery() {
 	})
 }
 
-// recovered tells the cashier what recovery settled, in the header.
-func (t *till) recovered(rs []pos.Recovered, err error) {
-	if err != nil {
-		t.note.SetText(T("recovery.error", err.Error()))
-		t.note.Importance = widget.DangerImportance
-		t.note.Refresh()
-		return
-	}
-	settled := 0
-	for _, r := range rs {
-		if r.Action != pos.ActionWaiting && r.Action != pos.ActionSkipped && r.Action != pos.ActionRetry {
-			settled++
-		}
-	}
-	if settled > 0 {
-		t.note.Importance = widget.MediumImportance
-		t.note.SetText(T("recovery.settled", settled))
-	}
-}
-
 // build lays out every screen in the current language, keeping the cart.
 func (t *till) build() {
 	var cart pos.Cart
+	selected := -1
 	if t.cashier != nil {
-		cart = t.cashier.cart
+		cart, selected = t.cashier.cart, t.cashier.selected
 	}
 	t.w.SetTitle(T("app.title"))
 	t.customer = newCustomerDisplay(t.storeName(), t.opt.Now)
 	t.cashier = newCashier(t.opt)
-	t.cashier.cart = cart
+	t.cashier.cart, t.cashier.selected = cart, selected
 	t.cashier.entry.onKey = t.key
 	t.cashier.onCharge = t.charge
 	t.cashier.onCode = t.startCode
@@ -222,6 +211,7 @@ func (t *till) build() {
 	t.cash.entry.onKey = t.key
 	t.body = container.NewStack()
 	t.w.SetContent(container.NewBorder(t.header(), nil, nil, nil, t.body))
+	t.showNotices()
 	if t.cw != nil {
 		t.cw.SetTitle(T("customer.window_title"))
 		t.cw.SetContent(t.customer.view)
@@ -276,6 +266,9 @@ func (t *till) show() {
 		t.cashier.setActions(nil)
 		body = t.receipt.view
 	}
+	for _, b := range t.headKeys { // they only work between sales: say so by greying them
+		enableIf(b, t.mode == modeCart)
+	}
 	t.body.Objects = []fyne.CanvasObject{body}
 	t.body.Refresh()
 	if focus != nil && t.settings == nil {
@@ -285,27 +278,30 @@ func (t *till) show() {
 	}
 }
 
-// header shows the shop, the till, demo mode and the screen-wide keys.
+// header shows the shop, the till, demo mode, the screen-wide keys and recovery's news.
+// Nothing in it may widen the window: the shop's name is cut short, news wraps.
 func (t *till) header() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(t.storeName()+" · "+T("app.till", t.opt.TillID), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	t.note = widget.NewLabel("")
+	title.Truncation = fyne.TextTruncateEllipsis
+	t.note = newNoticeLabel()
 	display := widget.NewButton(T("app.customer_display")+" (F4)", t.toggleDisplay)
 	settings := widget.NewButton(T("settings.title")+" (F10)", t.showSettings)
 	lang := widget.NewButton(T("app.switch_language")+" (F12)", t.toggleLanguage)
-	bar := container.NewHBox(title, t.note, layout.NewSpacer(), display, settings, lang)
-	if !t.opt.Demo {
-		return bar
+	t.headKeys = []*widget.Button{settings, lang}
+	bar := container.NewBorder(nil, nil, nil, container.NewHBox(display, settings, lang), title)
+	rows := container.NewVBox(bar)
+	if t.opt.Demo {
+		banner := canvas.NewText(T("app.demo_banner"), weChatGreen)
+		banner.TextStyle.Bold = true
+		banner.TextSize = 20
+		banner.Alignment = fyne.TextAlignCenter
+		rows.Add(banner)
+		if t.opt.CustomerPage != "" {
+			rows.Add(widget.NewLabelWithStyle(T("demo.customer_page", t.opt.CustomerPage), fyne.TextAlignCenter, fyne.TextStyle{}))
+		}
 	}
-	banner := canvas.NewText(T("app.demo_banner"), weChatGreen)
-	banner.TextStyle.Bold = true
-	banner.TextSize = 20
-	banner.Alignment = fyne.TextAlignCenter
-	demo := container.NewVBox(bar, banner)
-	if t.opt.CustomerPage != "" {
-		page := widget.NewLabelWithStyle(T("demo.customer_page", t.opt.CustomerPage), fyne.TextAlignCenter, fyne.TextStyle{})
-		demo.Add(page)
-	}
-	return demo
+	rows.Add(t.note)
+	return rows
 }
 
 // toggleLanguage switches between Chinese and English; only between sales, so nothing
@@ -318,7 +314,14 @@ func (t *till) toggleLanguage() {
 	if Language() == "en" {
 		next = "zh-CN"
 	}
+	custom := T("cashier.custom_line")
 	_ = SetLanguage(next) // both are always present (a test checks)
+	// Typed amounts are named in the till's language, on screen and on the receipt.
+	for i, l := range t.cashier.cart.Lines {
+		if l.SKU == "" && l.Name == custom {
+			t.cashier.cart.Lines[i].Name = T("cashier.custom_line")
+		}
+	}
 	t.build()
 }
 
@@ -340,9 +343,12 @@ func (t *till) setDisplay(d displayMode) {
 		cw.Close()
 	}
 	t.customer = newCustomerDisplay(t.storeName(), t.opt.Now)
-	if t.run != nil {
+	switch {
+	case t.run != nil:
 		t.showCustomer(t.run, t.run.last)
-	} else {
+	case t.mode == modeReceipt:
+		t.customer.showResult(t.receipt.sale.Total, true, T("customer.paid"))
+	default:
 		t.customer.showIdle(t.cashier.cart.Total())
 	}
 	t.show()
@@ -356,15 +362,7 @@ func (t *till) openCustomerWindow() {
 	cw.SetContent(t.customer.view)
 	// Closing the customer's window puts the display back into the main window.
 	cw.SetCloseIntercept(func() { t.setDisplay(displayMain) })
-	// On the customer's monitor: click the window, F11 fills that monitor, Esc leaves.
-	cw.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		switch ev.Name {
-		case fyne.KeyF11:
-			cw.SetFullScreen(!cw.FullScreen())
-		case fyne.KeyEscape:
-			cw.SetFullScreen(false)
-		}
-	})
+	t.customerWindowKeys(cw)
 	cw.Resize(fyne.NewSize(800, 640))
 	cw.Show()
 	t.cw = cw

@@ -12,6 +12,25 @@ import (
 // typing, not by scrolling.
 const maxShownProducts = 12
 
+// productLabelCells is how much of a product's name its button shows (a Chinese character
+// is two cells): the owner's long names must not widen the cashier's screen.
+const productLabelCells = 14
+
+// clipCells shortens s to at most n cells, marking the cut with "…".
+func clipCells(s string, n int) string {
+	if cells(s) <= n {
+		return s
+	}
+	used := 0
+	for i, r := range s {
+		if used+runeCells(r)+1 > n { // room for the "…"
+			return s[:i] + "…"
+		}
+		used += runeCells(r)
+	}
+	return s
+}
+
 // quickKeyProducts are the products with quick keys (the first few when none has one).
 func (c *cashier) quickKeyProducts() []pos.Product {
 	var out []pos.Product
@@ -55,7 +74,7 @@ func (c *cashier) showProducts(ps []pos.Product) {
 		ps = ps[:maxShownProducts]
 	}
 	for _, p := range ps {
-		label := p.Name + "\n" + p.Price.String()
+		label := clipCells(p.Name, productLabelCells) + "\n" + p.Price.String()
 		if p.QuickKey != "" {
 			label = p.QuickKey + " · " + label
 		}
@@ -65,9 +84,7 @@ func (c *cashier) showProducts(ps []pos.Product) {
 		}
 		c.keys.Add(b)
 	}
-	if len(ps) == 0 {
-		c.keys.Add(widget.NewLabel(T("cashier.search_none")))
-	}
+	showIf(c.noMatch, len(ps) == 0)
 	c.left.Refresh() // the keys' rows change the cart's height
 }
 
@@ -76,7 +93,7 @@ func (c *cashier) addFound(text string) typed {
 	found := c.find(text)
 	switch len(found) {
 	case 0:
-		c.sayError(T("err.search_none", text))
+		c.refuse(T("err.search_none", clipText(text, quotedRunes)))
 		return typedBad
 	case 1:
 		c.cart.AddProduct(found[0])

@@ -92,7 +92,9 @@ func (p *statusPanel) show(cv chargeView) {
 	enableIf(p.retry, u.Phase == pos.PhaseStalled)
 	enableIf(p.back, u.Phase.Final())
 	if p.simPay != nil {
-		enableIf(p.simPay, u.Phase == pos.PhaseAwaiting || u.Phase == pos.PhaseUserPay)
+		// The customer can pay a QR that is up, even while the till cannot reach WeChat.
+		qrUp := u.Phase == pos.PhaseRetrying && u.Sale.CodeURL != ""
+		enableIf(p.simPay, u.Phase == pos.PhaseAwaiting || u.Phase == pos.PhaseUserPay || qrUp)
 		enableIf(p.simFail, u.Phase == pos.PhaseUserPay)
 	}
 	p.bg.Refresh()

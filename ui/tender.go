@@ -35,6 +35,7 @@ func newCodePanel(codes []TestCode, submit func(), back func()) *codePanel {
 	p.entry.SetPlaceHolder(T("code.placeholder"))
 	p.message = widget.NewLabel("")
 	p.message.Wrapping = fyne.TextWrapWord
+	p.entry.OnChanged = func(string) { p.message.SetText("") } // the complaint was about the old text
 	box := container.NewVBox(p.title, p.entry,
 		container.NewGridWithColumns(2,
 			widget.NewButton(T("code.charge")+" (Enter)", submit),
@@ -70,6 +71,13 @@ func (p *codePanel) reset(total pos.Money) {
 	p.message.SetText("")
 }
 
+// refuse says why the code was not taken, the code selected so a new scan replaces it.
+func (p *codePanel) refuse(msg string) {
+	p.message.Importance = widget.DangerImportance
+	p.message.SetText(msg)
+	selectAll(p.entry)
+}
+
 // code is what was scanned, without the spaces some scanners or people add.
 func (p *codePanel) code() string {
 	return strings.Join(strings.Fields(p.entry.Text), "")
@@ -91,7 +99,10 @@ func newCashPanel(ceiling pos.Money, confirm func(), back func()) *cashPanel {
 	p.title = headingLabel()
 	p.entry = newTillEntry()
 	p.entry.SetPlaceHolder(T("cash.placeholder"))
-	p.entry.OnChanged = func(string) { p.showChange() }
+	p.entry.OnChanged = func(string) {
+		p.message.SetText("") // the complaint was about the old amount
+		p.showChange()
+	}
 	p.change = bigText("", 40, displayInk)
 	p.change.Alignment = fyne.TextAlignTrailing
 	p.message = widget.NewLabel("")
@@ -115,6 +126,13 @@ func (p *cashPanel) reset(total pos.Money) {
 	p.entry.SetText("")
 	p.message.SetText("")
 	p.showChange()
+}
+
+// refuse says why the cash was not taken, the amount selected so typing replaces it.
+func (p *cashPanel) refuse(msg string) {
+	p.message.Importance = widget.DangerImportance
+	p.message.SetText(msg)
+	selectAll(p.entry)
 }
 
 // tendered is the cash handed over; an empty field means exactly the total.

@@ -22,6 +22,15 @@ func newTillEntry() *tillEntry {
 	return e
 }
 
+// SetText replaces the text and drops any selection: Fyne keeps a stale one through
+// SetText, and it would eat the next character typed (a refused amount is left selected).
+func (e *tillEntry) SetText(text string) {
+	if e.SelectedText() != "" {
+		e.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEnd}) // ends the selection
+	}
+	e.Entry.SetText(text)
+}
+
 // TypedKey gives the screen first pick of the key.
 func (e *tillEntry) TypedKey(ev *fyne.KeyEvent) {
 	if e.onKey != nil && e.onKey(ev.Name) {
