@@ -111,9 +111,10 @@ func (s *Server) endpoint(name string, h apiHandler) http.Handler {
 			return
 		}
 		if e := checkHeaders(r); e != nil {
-			s.count("invalid_request")
-			s.writeReply(w, r, errorReply(e), plan)
-			return
+			// WeChat refuses such a request; the sandbox only warns, so that a minimal
+			// client (Go's and Java's send no Accept by default) is not stopped here.
+			s.count("missing_headers")
+			s.opt.Logf("sandbox: %s %s: warning: %s (WeChat answers 400 INVALID_REQUEST)", r.Method, r.URL.Path, e.message)
 		}
 		if err := s.verifyRequest(r, body); err != nil {
 			s.count("sign_error")
@@ -182,7 +183,7 @@ type errorBody struct {
 	Detail  any    `json:"detail,omitempty"`
 }
 
-// checkHeaders refuses what WeChat refuses before looking at the signature: a request
+// checkHeaders finds what WeChat refuses before looking at the signature: a request
 // without Accept or User-Agent gets 400 INVALID_REQUEST "Http头缺少Accept或User-Agent".
 func checkHeaders(r *http.Request) *apiError {
 	if strings.TrimSpace(r.Header.Get("Accept")) == "" || strings.TrimSpace(r.Header.Get("User-Agent")) == "" {

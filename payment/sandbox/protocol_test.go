@@ -43,10 +43,11 @@ func TestRequestIDOnTheWire(t *testing.T) {
 	t.Fatalf("reply header names %v: no Request-ID", names)
 }
 
-// TestAcceptAndUserAgentRequired: WeChat answers 400 INVALID_REQUEST "Http头缺少Accept或
-// User-Agent" to a request without them, whatever its signature; any Accept value does
-// (wechatpay-go sends */*), and no Wechatpay-Serial header is needed.
-func TestAcceptAndUserAgentRequired(t *testing.T) {
+// TestMissingAcceptOrUserAgentIsCounted: WeChat answers 400 INVALID_REQUEST "Http头缺少
+// Accept或User-Agent" to a request without them; the sandbox answers normally but counts
+// and logs it, so minimal clients work and their gap is still visible. No Wechatpay-Serial
+// header is needed either.
+func TestMissingAcceptOrUserAgentIsCounted(t *testing.T) {
 	s, _ := startServer(t)
 	const target = "/v3/pay/transactions/out-trade-no/T-hdr-01?mchid=1900000001"
 	cases := []struct {
@@ -55,8 +56,8 @@ func TestAcceptAndUserAgentRequired(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"no Accept", func(r *http.Request) { r.Header.Del("Accept") }, 400, "INVALID_REQUEST"},
-		{"no User-Agent", func(r *http.Request) { r.Header.Del("User-Agent") }, 400, "INVALID_REQUEST"},
+		{"no Accept", func(r *http.Request) { r.Header.Del("Accept") }, 404, "ORDER_NOT_EXIST"},
+		{"no User-Agent", func(r *http.Request) { r.Header.Del("User-Agent") }, 404, "ORDER_NOT_EXIST"},
 		{"Accept */*", func(r *http.Request) { r.Header.Set("Accept", "*/*") }, 404, "ORDER_NOT_EXIST"},
 		{"no Wechatpay-Serial", func(r *http.Request) { r.Header.Del("Wechatpay-Serial") }, 404, "ORDER_NOT_EXIST"},
 	}
@@ -71,6 +72,9 @@ func TestAcceptAndUserAgentRequired(t *testing.T) {
 				t.Fatalf("got %d %s, want %d %s", w.Code, w.Body, tc.status, tc.code)
 			}
 		})
+	}
+	if got := s.Stats()["missing_headers"]; got != 2 {
+		t.Errorf("stats count %d requests without Accept/User-Agent, want 2", got)
 	}
 }
 
