@@ -116,3 +116,49 @@ func TestMigrationV2CountsPaidTwice(t *testing.T) {
 	expectEqual(t, "after the upgrade", headOf(tot), headline{Count: 3, Gross: 3700, Net: 3700})
 	expectEqual(t, "WeChat after the upgrade", tot.ByMethod[pos.MethodNative], pos.MethodTotals{Count: 2, Gross: 2200, Net: 2200})
 }
+
+// Replays: the paid-twice write and a refund's write repeated (later UpdatedAt) change
+// nothing; an older write replayed after them cannot take WeChat's payment off the sale.
+func TestPaidTwiceReplays(t *testing.T) {
+	l := openTest(t, "", Options{NoAutoBackup: true})
+	s := newSale("R1", at(0, 9, 0), 1000)
+	s.CodeURL = "weixin://x"
+	must(t, l.CreateSale(s, ev("cashier")))
+	s, _ = l.Sale("R1")
+	s.State, s.Method, s.Tendered, s.PaidAt, s.CloseWanted = pos.StatePaid, pos.MethodCash, 1000, at(0, 9, 1), true
+	must(t, l.UpdateSale(s, ev("cashier")))
+	cashOnly, _ := l.Sale("R1")
+	flagged := cashOnly
+	flagged.TransactionID, flagged.Flag, flagged.CloseWanted = "4200R1", pos.FlagPaidTwice, false
+	for i := 0; i < 2; i++ {
+		flagged.UpdatedAt = at(0, 10, i)
+		must(t, l.UpdateSale(flagged, ev("recovery")))
+	}
+	r := pos.Refund{OutRefundNo: "RR1", OutTradeNo: "R1", Amount: 1000, Method: pos.MethodNative, State: pos.RefundSuccess, SucceededAt: at(0, 11, 0)}
+	refunded := flagged
+	refunded.State, refunded.Refunded = pos.StateRefunded, 1000
+	for i := 0; i < 2; i++ {
+		r.UpdatedAt, refunded.UpdatedAt = at(0, 11, i), at(0, 11, i)
+		must(t, l.SaveRefund(r, &refunded, ev("owner")))
+	}
+	stale := flagged // PAID, flagged: legal from PAID, but not from REFUNDED
+	expectErrIs(t, "an older PAID write after the refund", l.UpdateSale(stale, ev("replay")), pos.ErrIllegalTransition)
+
+	// Before any refund: the write from before the flag, replayed, would drop WeChat's payment.
+	l2 := openTest(t, "", Options{NoAutoBackup: true})
+	must(t, l2.CreateSale(s, ev("cashier")))
+	one, _ := l2.Sale("R1")
+	one.State, one.Method, one.Tendered, one.PaidAt, one.CloseWanted = pos.StatePaid, pos.MethodCash, 1000, at(0, 9, 1), true
+	must(t, l2.UpdateSale(one, ev("cashier")))
+	two := one
+	two.TransactionID, two.Flag, two.CloseWanted = "4200R1", pos.FlagPaidTwice, false
+	must(t, l2.UpdateSale(two, ev("recovery")))
+	expectErrIs(t, "replaying the write from before the flag", l2.UpdateSale(one, ev("replay")), ErrInvalid)
+
+	events, err := l.Events("R1")
+	must(t, err)
+	tot, err := l.Totals(at(0, 0, 0), at(1, 0, 0))
+	must(t, err)
+	expectEqual(t, "events", len(events), 4) // created, cash, flagged, refunded
+	expectEqual(t, "totals after replays", headOf(tot), headline{Count: 2, Gross: 2000, RefundCount: 1, Refunds: 1000, Net: 1000})
+}

@@ -110,11 +110,27 @@ func completeUpdate(s, old *pos.Sale, now time.Time) error {
 	if paid(old.State) && s.Method != old.Method {
 		return invalid("sale %s: a paid sale's method cannot change (%s → %s)", s.OutTradeNo, old.Method, s.Method)
 	}
+	if err := keepsWeChatPayment(s, old); err != nil {
+		return err
+	}
 	if paid(s.State) && s.PaidAt.IsZero() {
 		s.PaidAt = firstSet(old.PaidAt, now)
 	}
 	if s.UpdatedAt.IsZero() {
 		s.UpdatedAt = now
+	}
+	return nil
+}
+
+// keepsWeChatPayment refuses an update that would take a recorded WeChat payment off a
+// sale (an older write replayed): its transaction id, and the paid-twice flag that makes
+// the books count it beside the cash, are fixed once written.
+func keepsWeChatPayment(s, old *pos.Sale) error {
+	switch {
+	case old.TransactionID != "" && s.TransactionID != old.TransactionID:
+		return invalid("sale %s: WeChat's transaction %s is recorded and cannot change to %q", s.OutTradeNo, old.TransactionID, s.TransactionID)
+	case old.Flag == pos.FlagPaidTwice && s.Flag != old.Flag:
+		return invalid("sale %s: the paid-twice flag is recorded and cannot change to %q", s.OutTradeNo, s.Flag)
 	}
 	return nil
 }
