@@ -19,6 +19,7 @@ var (
 	ErrInvalid      = errors.New("invalid record")
 	ErrInconsistent = errors.New("ledger is inconsistent")
 	ErrWriteFailed  = errors.New("the ledger file could not be written; nothing was recorded")
+	ErrUnavailable  = errors.New("the system cannot open the ledger file")
 )
 
 func lockedError(path string) error {

@@ -5,6 +5,7 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -59,5 +60,28 @@ func TestFullDisk(t *testing.T) {
 	must(t, l.CreateSale(failed, ev("cashier")))
 	if _, err := l.Sale(failed.OutTradeNo); err != nil {
 		t.Errorf("after space came back: %v", err)
+	}
+}
+
+// TestOpenErrorsFromTheSystem: when the system refuses the file (read-only file system,
+// full disk, I/O error) Open must not call a healthy ledger damaged and point at a backup
+// to copy over it — that would throw away every sale since the backup.
+func TestOpenErrorsFromTheSystem(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, FileName)
+	l := openTest(t, path, Options{NoAutoBackup: true})
+	fillLedger(t, l, 3)
+	must(t, l.Backup(filepath.Join(dir, "backups", "ledger-20250313.db")))
+	closeChecked(t, l)
+	opt := Options{}.withDefaults(path)
+	for _, cause := range []error{syscall.EROFS, syscall.ENOSPC, syscall.EIO} {
+		err := openError(path, opt, &os.PathError{Op: "open", Path: path, Err: cause})
+		if errors.Is(err, ErrCorrupt) || !errors.Is(err, ErrUnavailable) || !errors.Is(err, cause) ||
+			strings.Contains(err.Error(), "restore") || !strings.Contains(err.Error(), "do not replace") {
+			t.Errorf("%v: %v", cause, err)
+		}
+	}
+	if err := openError(path, opt, errors.New("invalid database")); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "ledger-20250313.db") {
+		t.Errorf("damage: %v, want ErrCorrupt naming the backup", err)
 	}
 }

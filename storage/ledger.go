@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -113,11 +114,18 @@ func openChecked(path string, opt Options) (*Ledger, error) {
 }
 
 func openError(path string, opt Options, err error) error {
+	var pathErr *fs.PathError
+	var errno syscall.Errno
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return lockedError(path)
 	case errors.Is(err, fs.ErrPermission):
 		return fmt.Errorf("无权访问账本 / no permission to open the ledger %s: %w", path, err)
+	case errors.As(err, &pathErr) || errors.As(err, &errno):
+		// The system refused (read-only file system, full disk, I/O error): nothing says
+		// the file is damaged, and restoring an older backup over it would lose sales.
+		return fmt.Errorf("账本无法打开，文件未改动 / %w: %s: %w — check that the disk is mounted writable, has space and reads without errors; do not replace the file",
+			ErrUnavailable, path, err)
 	}
 	return corruptError(path, opt.BackupDir, err)
 }
