@@ -188,3 +188,26 @@ func disagreement(s Sale, o fakeOrder, ok bool) string {
 	}
 	return ""
 }
+
+// TakeCash when WeChat answers the query with a state pos does not know: the order may
+// still be payable, so it must be closed (or left CloseWanted), never assumed dead.
+func TestTakeCashUnknownTradeState(t *testing.T) {
+	r := newRig(t)
+	rec := &recorder{}
+	ch, err := r.co.StartNative(context.Background(), cartOf(900), rec.add)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.drive(ch, action{at: 5 * time.Second, do: func() {
+		r.gw.mu.Lock()
+		r.gw.orders[ch.OutTradeNo()].state = "ACCEPT" // not one of pos's TradeStates
+		r.gw.mu.Unlock()
+		_ = ch.TakeCash(900)
+	}, cmd: true})
+	if last := rec.check(t); last.Phase != PhasePaid || last.Sale.Method != MethodCash {
+		t.Fatalf("final %v", last)
+	}
+	if r.gw.count("close") == 0 && !r.sale(ch.OutTradeNo()).CloseWanted {
+		t.Errorf("the WeChat order was neither closed nor left for recovery to close: calls %v", r.gw)
+	}
+}

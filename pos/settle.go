@@ -178,8 +178,8 @@ func (r *run) takeCash(tendered Money) {
 			r.paid(st)
 			return
 		}
-		if err == nil && st.State != TradeNotPay && st.State != TradeUserPaying {
-			r.mayExist = false // closed, revoked or failed: nothing left to close
+		if err == nil && (st.State == TradeClosed || st.State == TradeRevoked || st.State == TradePayError) {
+			r.mayExist = false // closed, revoked or failed: nothing left to close (any other answer: close it)
 		}
 	}
 	next := r.sale.clone()
