@@ -2,6 +2,7 @@ package pos
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -209,5 +210,73 @@ func TestTakeCashUnknownTradeState(t *testing.T) {
 	}
 	if r.gw.count("close") == 0 && !r.sale(ch.OutTradeNo()).CloseWanted {
 		t.Errorf("the WeChat order was neither closed nor left for recovery to close: calls %v", r.gw)
+	}
+}
+
+// The customer pays as the cashier gives up: close answers ORDERPAID, and the query that
+// should fetch the payment fails once (a network blip). WeChat has said the order is
+// paid: the charge must not end telling the cashier "cancelled" (the customer would pay
+// again) — it asks again and ends paid; with cash taken, it says paid twice at once.
+func TestOrderPaidThenQueryBlip(t *testing.T) {
+	for _, cash := range []bool{false, true} {
+		t.Run(fmt.Sprintf("cash %v", cash), func(t *testing.T) {
+			r := newRig(t)
+			closing := false
+			r.gw.onCall = func(kind, no string) {
+				if kind == "close" && !closing {
+					closing = true
+					r.gw.payNow(no)
+					r.gw.fail("query", fakeFault{err: netErr()})
+				}
+			}
+			rec := &recorder{}
+			ch, err := r.co.StartNative(context.Background(), cartOf(800), rec.add)
+			if err != nil {
+				t.Fatal(err)
+			}
+			do := ch.Cancel
+			if cash {
+				do = func() { _ = ch.TakeCash(800) }
+			}
+			r.drive(ch, action{at: 4 * time.Second, do: do, cmd: true})
+			last := rec.check(t)
+			s := r.sale(ch.OutTradeNo())
+			switch {
+			case last.Phase != PhasePaid:
+				t.Errorf("final %v: WeChat said ORDERPAID", last)
+			case cash && (!errors.Is(last.Err, ErrPaidTwice) || s.Flag != FlagPaidTwice):
+				t.Errorf("final %v, sale flag %q: the cashier must hear at once that the customer paid twice", last, s.Flag)
+			case !cash && (s.State != StatePaid || s.TransactionID == ""):
+				t.Errorf("sale %s transaction %q", s.State, s.TransactionID)
+			}
+		})
+	}
+}
+
+// ORDERPAID on close and WeChat unreachable afterwards: the final update says so
+// (ErrPaidUnconfirmed: take no other payment) and recovery records the payment later.
+func TestOrderPaidThenWeChatDown(t *testing.T) {
+	r := newRig(t)
+	r.gw.onCall = func(kind, no string) {
+		if kind == "close" {
+			r.gw.payNow(no)
+			r.gw.fail("query", fakeFault{err: netErr()}, fakeFault{err: netErr()}, fakeFault{err: netErr()}, fakeFault{err: netErr()})
+		}
+	}
+	rec := &recorder{}
+	ch, err := r.co.StartNative(context.Background(), cartOf(800), rec.add)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.drive(ch, action{at: 4 * time.Second, do: ch.Cancel, cmd: true})
+	if last := rec.check(t); !errors.Is(last.Err, ErrPaidUnconfirmed) || !last.Sale.CloseWanted {
+		t.Fatalf("final %v close_wanted %v: want ErrPaidUnconfirmed, left to recovery", last, last.Sale.CloseWanted)
+	}
+	if n := r.gw.count("query"); n < settledTries+1 {
+		t.Errorf("%d queries: the payment was asked for fewer than %d times after ORDERPAID", n, settledTries)
+	}
+	res, err := r.co.Recover(context.Background())
+	if err != nil || len(res) != 1 || res[0].Action != ActionPaid {
+		t.Fatalf("recover %+v %v", res, err)
 	}
 }

@@ -213,14 +213,27 @@ func cancelAtWeChat(ctx context.Context, gw Gateway, s Sale) error {
 	return gw.Close(ctx, s.OutTradeNo)
 }
 
+// ErrPaidUnconfirmed: WeChat refused to close the order because it is paid, and the
+// payment could not be fetched yet; recovery records it.
+var ErrPaidUnconfirmed = errors.New("WeChat says this order is already paid (ORDERPAID) but did not answer the query: take no other payment; recovery records it / 微信称订单已支付，请勿重复收款")
+
+// settledTries is how many times a charge asks about an order WeChat would not close
+// because it is settled before it leaves it to recovery: the cashier must not hear
+// "cancelled" about an order the customer has paid.
+const settledTries = 4
+
 // afterCancel settles the sale from the close (or reverse) answer err.
 func (r *run) afterCancel(err error, final Phase) {
 	switch ClassOf(err) {
 	case ClassNotFound: // WeChat never had the order: nothing to close
 		err = nil
-	case ClassSettled: // ORDERPAID or ORDER_CLOSED: ask which
-		if st, qerr := r.query(false); qerr == nil && r.applyFinal(st, final) {
+	case ClassSettled: // ORDERPAID or ORDER_CLOSED: ask which, until WeChat answers
+		st, qerr := r.querySettled()
+		if qerr == nil && r.applyFinal(st, final) {
 			return
+		}
+		if CodeOf(err) == "ORDERPAID" {
+			err = fmt.Errorf("%w (%v)", ErrPaidUnconfirmed, err)
 		}
 	}
 	if err == nil {
@@ -232,4 +245,22 @@ func (r *run) afterCancel(err error, final Phase) {
 	next.LastError = err.Error()
 	_ = r.save(next, "close not confirmed: "+err.Error())
 	r.emit(final, err, reasonOf(err))
+}
+
+// querySettled asks about an order WeChat called settled, a few times with backoff (a
+// blip must not hide a payment); it is not cut short by the cashier.
+func (r *run) querySettled() (OrderStatus, error) {
+	var st OrderStatus
+	var err error
+	for try := 0; try < settledTries; try++ {
+		if try > 0 {
+			timer, stop := startTimer(r.cfg().Clock, r.cfg().Poll.Backoff(try))
+			<-timer
+			stop()
+		}
+		if st, err = r.query(false); err == nil {
+			return st, nil
+		}
+	}
+	return st, err
 }
