@@ -39,8 +39,12 @@ func (c *cashier) changeQty(delta int) {
 		c.voidSelected()
 		return
 	}
+	before := c.linesNow()
 	if err := c.cart.SetQty(c.selected, qty); err != nil {
 		c.refuse(T("err.qty", pos.MaxQty))
+		return
+	}
+	if c.overCeiling(before) {
 		return
 	}
 	c.entry.SetText("")

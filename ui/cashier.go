@@ -268,11 +268,15 @@ func (c *cashier) addTyped() typed {
 		return c.addFound(text)
 	}
 	amount, err := pos.ParseAmount(text, c.opt.Ceiling)
+	before := c.linesNow()
 	if err == nil {
 		err = c.cart.AddAmount(T("cashier.custom_line"), amount)
 	}
 	if err != nil {
 		c.refuse(amountError(err, c.opt.Ceiling))
+		return typedBad
+	}
+	if c.overCeiling(before) {
 		return typedBad
 	}
 	c.entry.SetText("")
@@ -285,6 +289,7 @@ func (c *cashier) addTyped() typed {
 // addBarcode adds a scanned product; 18 digits unknown to the catalog that look like a
 // WeChat payment code are one.
 func (c *cashier) addBarcode(code string) typed {
+	before := c.linesNow()
 	p, err := c.cart.AddBarcode(c.products, code)
 	if errors.Is(err, pos.ErrUnknownBarcode) && pos.ValidAuthCode(code) {
 		return typedAuthCode
@@ -292,6 +297,9 @@ func (c *cashier) addBarcode(code string) typed {
 	if err != nil {
 		// Digits only: a scanned code we don't know, or a far too large amount.
 		c.refuse(T("err.barcode_unknown", clipText(code, quotedRunes), c.ceiling().String()))
+		return typedBad
+	}
+	if c.overCeiling(before) {
 		return typedBad
 	}
 	c.added(p)
@@ -302,8 +310,28 @@ func (c *cashier) addProduct(p pos.Product) {
 	if c.locked {
 		return
 	}
+	before := c.linesNow()
 	c.cart.AddProduct(p)
-	c.added(p)
+	if !c.overCeiling(before) {
+		c.added(p)
+	}
+}
+
+// linesNow is a copy of the cart's lines, to put back when a change goes too far.
+func (c *cashier) linesNow() []pos.Line {
+	return append([]pos.Line(nil), c.cart.Lines...)
+}
+
+// overCeiling undoes a change that took the total above what the till may charge, and
+// says so there and then (not later, when the charge is refused).
+func (c *cashier) overCeiling(before []pos.Line) bool {
+	if c.cart.Total() <= c.ceiling() {
+		return false
+	}
+	c.cart.Lines = before
+	c.refuse(T("err.total_too_large", c.ceiling().String()))
+	c.refresh()
+	return true
 }
 
 func (c *cashier) added(p pos.Product) {

@@ -193,3 +193,23 @@ func TestLanguageSwitchRenamesTypedAmounts(t *testing.T) {
 		t.Errorf("the selected line should stay selected through the switch: %+v", r.till.cashier.cart.Lines)
 	}
 }
+
+// A change that takes the total above the till's ceiling is refused when it is made, not
+// later when the charge is: the cart stays as it was.
+func TestTotalStaysUnderTheCeiling(t *testing.T) {
+	c := newTestCashier(t)
+	test.Type(c.entry, "99999")
+	c.handleRune('+')
+	test.Type(c.entry, "2")
+	press(c, fyne.KeyF7)
+	if c.cart.Lines[0].Qty != 1 || !strings.Contains(c.message.Text, "上限") {
+		t.Errorf("2 × ¥99999 should be refused: qty %d, message %q", c.cart.Lines[0].Qty, c.message.Text)
+	}
+	c.entry.SetText("")
+	test.Type(c.entry, "1.5")
+	c.handleRune('+')
+	c.entry.TypedShortcut(altKey(fyne.Key7)) // chewing gum, ¥10
+	if len(c.cart.Lines) != 1 || c.cart.Total() != 9_999_900 || c.total.Text != "¥99999.00" {
+		t.Errorf("the cart should still be the one ¥99999 line: %+v, total %s", c.cart.Lines, c.total.Text)
+	}
+}

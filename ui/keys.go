@@ -208,11 +208,14 @@ func (c *cashier) handleShortcut(s fyne.Shortcut) bool {
 	if !ok || cs.Modifier != fyne.KeyModifierAlt || c.locked {
 		return false
 	}
+	before := c.linesNow()
 	p, err := c.cart.AddQuickKey(c.products, string(cs.KeyName))
 	if err != nil {
 		return false
 	}
-	c.added(p)
+	if !c.overCeiling(before) {
+		c.added(p)
+	}
 	return true
 }
 

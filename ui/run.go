@@ -323,6 +323,9 @@ func (t *till) toggleLanguage() {
 		}
 	}
 	t.build()
+	if t.last.note != "" { // a warning about the last sale outlives the switch
+		t.sayLastSale()
+	}
 }
 
 func (t *till) toggleDisplay() {

@@ -96,7 +96,11 @@ func (c *cashier) addFound(text string) typed {
 		c.refuse(T("err.search_none", clipText(text, quotedRunes)))
 		return typedBad
 	case 1:
+		before := c.linesNow()
 		c.cart.AddProduct(found[0])
+		if c.overCeiling(before) {
+			return typedBad
+		}
 		c.added(found[0])
 		c.showProducts(c.quickKeyProducts())
 		return typedProduct
