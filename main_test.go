@@ -87,6 +87,8 @@ func runTill(t *testing.T, bin, display, lang string) {
 	p.sellInTheMainWindow(t)
 	p.sellWithACustomerWindow(t, customerWindowTitle[lang])
 	p.sellOtherWays(t)
+	p.cashWhileWeChatIsUnreachable(t)
+	p.fullScreen(t)
 	p.stop(t)
 }
 
@@ -111,9 +113,9 @@ func (p *tillProc) sellWithACustomerWindow(t *testing.T, title string) {
 		return p.customer != ""
 	})
 	// Xvfb has no window manager: put the customer's window beside the cashier's, as on a
-	// second monitor, and make sure the keyboard is still the cashier's.
+	// second monitor. Someone clicked it: what the cashier types there still rings up.
 	p.keys(t, []string{"windowmove", p.customer, "1110", "0"})
-	p.focus(t, p.window)
+	p.focus(t, p.customer)
 	p.keys(t, []string{"type", "8"}, []string{"key", "Return"})
 	codeURL := ""
 	p.capture(t, p.customer, p.shots("customer-window-qr"), func(img image.Image) bool { codeURL = readQR(img); return codeURL != "" })
@@ -154,6 +156,33 @@ func (p *tillProc) sellOtherWays(t *testing.T) {
 	p.capture(t, p.customer, p.shots("customer-window-qr-retried"), func(img image.Image) bool { codeURL = readQR(img); return codeURL != "" })
 	p.pay(t, codeURL)
 	p.capture(t, p.window, p.shots("receipt-retried"), func(img image.Image) bool { return count(img, paidBg) > 20000 })
+}
+
+// cashWhileWeChatIsUnreachable: the customer pays the QR while the till cannot reach
+// WeChat, and the cashier takes cash. The receipt must warn that WeChat has not confirmed
+// the order closed (red), not read like a plain cash sale.
+func (p *tillProc) cashWhileWeChatIsUnreachable(t *testing.T) {
+	p.focus(t, p.window)
+	p.keys(t, []string{"key", "Return"}, []string{"type", "4"}, []string{"key", "Return"})
+	codeURL := ""
+	p.capture(t, p.customer, p.shots("customer-window-qr-4"), func(img image.Image) bool { codeURL = readQR(img); return codeURL != "" })
+	p.faults(t, http.MethodPut, `[{"kind":"systemerror","rate":1,"path":"/out-trade-no/"}]`)
+	p.pay(t, codeURL)
+	p.keys(t, []string{"key", "F3"}, []string{"key", "Return"})
+	p.capture(t, p.window, p.shots("receipt-unconfirmed-cash"), func(img image.Image) bool {
+		return count(img, paidBg) > 20000 && count(img, dangerText) > 30
+	})
+	p.faults(t, http.MethodDelete, "")
+}
+
+// fullScreen: F11 at the cart makes the till fill the screen.
+func (p *tillProc) fullScreen(t *testing.T) {
+	p.keys(t, []string{"key", "Return"}, []string{"key", "F11"})
+	waitFor(t, 10*time.Second, "the till to fill the screen", func() bool {
+		out, _ := xdotool(p.display, "getwindowgeometry", p.window)
+		return strings.Contains(out, "Geometry: 1920x1080")
+	})
+	p.capture(t, p.window, p.shots("fullscreen"), func(img image.Image) bool { return img.Bounds().Dx() == 1920 && !blank(img) })
 }
 
 // A damaged ledger must stop the till with a clear message, in the terminal and in a
@@ -210,6 +239,7 @@ var (
 	weChatGreen = [3]uint8{0x07, 0xC1, 0x60}
 	shortRed    = [3]uint8{0xD3, 0x2F, 0x2F}
 	failBg      = [3]uint8{0xFD, 0xEC, 0xEA}
+	dangerText  = [3]uint8{0xF4, 0x43, 0x36} // Fyne's error colour: a warning in red
 )
 
 var customerWindowTitle = map[string]string{"zh-CN": "顾客屏", "en": "Customer display"}

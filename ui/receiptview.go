@@ -90,7 +90,13 @@ func (r *receiptView) flash(on bool) {
 	r.flashBg.Refresh()
 }
 
+// say puts a line under the headline; a warning is bold and larger: it is about money.
 func (r *receiptView) say(msg string, imp widget.Importance) {
 	r.message.Importance = imp
+	r.message.TextStyle.Bold = imp == widget.DangerImportance
+	r.message.SizeName = theme.SizeNameText
+	if imp == widget.DangerImportance {
+		r.message.SizeName = theme.SizeNameSubHeadingText
+	}
 	r.message.SetText(msg)
 }
