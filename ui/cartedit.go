@@ -97,9 +97,24 @@ func (c *cashier) applyDiscount() {
 	c.refresh()
 }
 
+// clearEntry is Esc at the cart: it clears what is typed. With nothing typed it offers to
+// clear the whole cart (a customer who walked away), and a second Esc does: one slip of
+// a finger must not lose a long cart.
 func (c *cashier) clearEntry() {
-	c.entry.SetText("")
-	c.say("")
+	if c.entry.Text != "" || len(c.cart.Lines) == 0 {
+		c.entry.SetText("")
+		c.say("")
+		return
+	}
+	if !c.clearAsked {
+		c.clearAsked = true
+		c.sayError(T("cashier.clear_ask", c.cart.Count(), c.cart.Total().String()))
+		return
+	}
+	c.cart.Clear()
+	c.selected = -1
+	c.say(T("cashier.cleared"))
+	c.refresh()
 }
 
 func (c *cashier) ceiling() pos.Money {

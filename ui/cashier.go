@@ -23,6 +23,8 @@ type cashier struct {
 	cart     pos.Cart
 	selected int  // index of the highlighted cart line, -1 for none
 	locked   bool // a payment is under way: the cart must not change
+	// clearAsked: Esc on an empty field asked whether to clear the cart; the next Esc does.
+	clearAsked bool
 
 	entry     *tillEntry
 	lines     *widget.List
@@ -56,7 +58,10 @@ func newCashier(opt Options) *cashier {
 	c.entry.onKey = c.handleKey
 	c.entry.onRune = c.handleRune
 	c.entry.onShortcut = c.handleShortcut
-	c.entry.OnChanged = c.search
+	c.entry.OnChanged = func(text string) {
+		c.clearAsked = false
+		c.search(text)
+	}
 	c.lines = c.newCartList()
 	c.total = canvas.NewText("", theme.Color(theme.ColorNameForeground))
 	c.total.TextSize = 48
@@ -208,6 +213,7 @@ func (c *cashier) refresh() {
 	} else {
 		c.lines.UnselectAll()
 	}
+	c.clearAsked = false // the cart the question was about has changed
 	c.total.Text = c.cart.Total().String()
 	c.total.Refresh()
 	count := T("cashier.count", c.cart.Count())

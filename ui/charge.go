@@ -129,6 +129,8 @@ func (t *till) showCustomer(run *chargeRun, u pos.Update) {
 		t.customer.showWaiting(total, T("customer.closing"))
 	case u.Phase == pos.PhaseUserPay:
 		t.customer.showWaiting(total, T("customer.enter_password"))
+	case u.Phase == pos.PhaseStalled: // no code is coming until the cashier acts
+		t.customer.showWaiting(total, T("customer.wait"))
 	case run.method == pos.MethodNative && u.Sale.CodeURL != "":
 		if t.customer.codeURL != u.Sale.CodeURL {
 			t.customer.showQR(total, u.Sale.CodeURL, u.Sale.ExpiresAt)

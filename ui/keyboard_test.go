@@ -213,3 +213,30 @@ func TestTotalStaysUnderTheCeiling(t *testing.T) {
 		t.Errorf("the cart should still be the one ¥99999 line: %+v, total %s", c.cart.Lines, c.total.Text)
 	}
 }
+
+// Esc with nothing typed offers to clear the cart (the customer walked away); a second
+// Esc clears it. Any other key in between keeps the cart.
+func TestEscTwiceClearsTheCart(t *testing.T) {
+	c := newTestCashier(t)
+	for _, amount := range []string{"10", "5"} {
+		test.Type(c.entry, amount)
+		c.handleRune('+')
+	}
+	press(c, fyne.KeyEscape)
+	contains(t, "first Esc", c.message.Text, "再按一次 Esc")
+	press(c, fyne.KeyUp) // changed their mind
+	press(c, fyne.KeyEscape)
+	if len(c.cart.Lines) != 2 {
+		t.Fatalf("an Esc after another key only asks again; cart %+v", c.cart.Lines)
+	}
+	press(c, fyne.KeyEscape)
+	if len(c.cart.Lines) != 0 || c.total.Text != "¥0.00" {
+		t.Fatalf("the second Esc should clear the cart: %+v %q", c.cart.Lines, c.total.Text)
+	}
+	contains(t, "after", c.message.Text, "购物车已清空")
+	test.Type(c.entry, "3")
+	press(c, fyne.KeyEscape) // with something typed, Esc clears only that
+	if c.entry.Text != "" || len(c.cart.Lines) != 0 {
+		t.Errorf("entry %q, cart %+v", c.entry.Text, c.cart.Lines)
+	}
+}

@@ -96,6 +96,9 @@ func (t *till) chargingKey(k fyne.KeyName) bool {
 
 // handleKey acts on the cart's keys while the entry has focus; false lets the entry type.
 func (c *cashier) handleKey(k fyne.KeyName) bool {
+	if k != fyne.KeyEscape {
+		c.clearAsked = false // any other key answers "clear the cart?" with no
+	}
 	switch k {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		c.enter()

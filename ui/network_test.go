@@ -27,6 +27,7 @@ func TestPrepayFailureThenRetry(t *testing.T) {
 	if r.till.customer.codeURL != "" {
 		t.Error("no QR may be shown without an order")
 	}
+	contains(t, "customer", r.till.customer.headline.Text, "请稍候") // no code is coming: not "preparing"
 
 	r.sb.SetFaults(nil) // WeChat is back
 	r.press(fyne.KeyF5)
@@ -86,6 +87,9 @@ func TestQueryTroubleKeepsTheQR(t *testing.T) {
 	}
 	if r.till.status.cash.Disabled() {
 		t.Error("take cash must be offered during network trouble")
+	}
+	if r.till.status.simPay.Disabled() {
+		t.Error("the demo customer can still pay the QR that is up")
 	}
 	if err := r.sb.Pay(u.Sale.OutTradeNo); err != nil {
 		t.Fatal(err)
