@@ -240,3 +240,32 @@ func TestEscTwiceClearsTheCart(t *testing.T) {
 		t.Errorf("entry %q, cart %+v", c.entry.Text, c.cart.Lines)
 	}
 }
+
+// Text pasted into the field (a line copied from a chat, with its newline) is taken like
+// typed text; a pasted page is refused in a few words.
+func TestPastedTextIsTakenLikeTypedText(t *testing.T) {
+	c := newTestCashier(t)
+	clip := fyne.CurrentApp().Clipboard()
+	for _, tc := range []struct {
+		pasted string
+		lines  int
+	}{
+		{"12.50\n", 1},
+		{" 6954767423578\r\n", 2}, // a barcode copied with its line end
+		{"第一行\n第二行\n" + strings.Repeat("很长的一段文字", 100), 2},
+	} {
+		c.entry.SetText("")
+		clip.SetContent(tc.pasted)
+		c.entry.TypedShortcut(&fyne.ShortcutPaste{Clipboard: clip})
+		press(c, fyne.KeyReturn)
+		if len(c.cart.Lines) != tc.lines {
+			t.Errorf("pasting %.20q: %d lines, want %d (message %q)", tc.pasted, len(c.cart.Lines), tc.lines, c.message.Text)
+		}
+		if n := len([]rune(c.message.Text)); n > 120 {
+			t.Errorf("pasting %.20q: the message is %d characters long", tc.pasted, n)
+		}
+	}
+	if c.cart.Total() != 1250+350 {
+		t.Errorf("total %s, want ¥16.00", c.cart.Total())
+	}
+}
