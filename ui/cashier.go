@@ -189,7 +189,9 @@ func (c *cashier) newCartList() *widget.List {
 		func() fyne.CanvasObject {
 			name := widget.NewLabel("name")
 			name.Truncation = fyne.TextTruncateEllipsis // a long name must not push the amount off
-			return container.NewBorder(nil, nil, nil, widget.NewLabel("¥00000.00"), name)
+			amount := widget.NewLabel("¥00000.00")
+			amount.Alignment = fyne.TextAlignTrailing // amounts line up on the right, as on a receipt
+			return container.NewBorder(nil, nil, nil, amount, name)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			line := c.cart.Lines[i]

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"wxtill/payment/sandbox"
 	"wxtill/pos"
@@ -267,5 +268,15 @@ func TestPastedTextIsTakenLikeTypedText(t *testing.T) {
 	}
 	if c.cart.Total() != 1250+350 {
 		t.Errorf("total %s, want ¥16.00", c.cart.Total())
+	}
+}
+
+// A quick key's button names its key as every other button does, "(Alt+1)": a bare "1 ·"
+// read as "press 1", which types a 1 that Enter then charges as ¥1.
+func TestQuickKeyButtonsNameTheirKeys(t *testing.T) {
+	c := newTestCashier(t)
+	b := c.keys.Objects[0].(*widget.Button)
+	if !strings.Contains(b.Text, "(Alt+1)") || strings.HasPrefix(b.Text, "1") {
+		t.Errorf("the first quick key reads %q", b.Text)
 	}
 }

@@ -67,16 +67,18 @@ func (c *cashier) search(text string) {
 	c.showProducts(c.find(text))
 }
 
-// showProducts fills the product buttons, numbered with their quick keys for Alt+1..9.
+// showProducts fills the product buttons, each with its quick key (Alt+1..9).
 func (c *cashier) showProducts(ps []pos.Product) {
 	c.keys.RemoveAll()
 	if len(ps) > maxShownProducts {
 		ps = ps[:maxShownProducts]
 	}
 	for _, p := range ps {
+		// The key under the name, as on every button: "1 · 矿泉水" read as "press 1",
+		// which types a 1 (and Enter then charges ¥1).
 		label := clipCells(p.Name, productLabelCells) + "\n" + p.Price.String()
 		if p.QuickKey != "" {
-			label = p.QuickKey + " · " + label
+			label += " (Alt+" + p.QuickKey + ")"
 		}
 		b := widget.NewButton(label, func() { c.addProduct(p) })
 		if c.locked {
