@@ -117,7 +117,7 @@ func (t *till) apply(run *chargeRun, u pos.Update) {
 func (t *till) showCustomer(run *chargeRun, u pos.Update) {
 	total := run.total
 	switch {
-	case u.Phase == pos.PhasePaid:
+	case u.Phase == pos.PhasePaid || paidByWeChatsWord(u):
 		t.customer.showResult(total, true, T("customer.paid"))
 	case u.Phase == pos.PhaseExpired:
 		t.customer.showResult(total, false, T("customer.expired"))
@@ -147,7 +147,7 @@ func (t *till) showCustomer(run *chargeRun, u pos.Update) {
 func (t *till) finish(run *chargeRun, u pos.Update) {
 	t.stopTicker()
 	t.run = nil
-	if u.Phase == pos.PhasePaid {
+	if u.Phase == pos.PhasePaid || paidByWeChatsWord(u) {
 		t.paid(u.Sale, paidNote(run, u))
 		return
 	}

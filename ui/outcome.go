@@ -28,8 +28,11 @@ const receiptGuard = 500 * time.Millisecond
 func paidNote(run *chargeRun, u pos.Update) string {
 	s := u.Sale
 	switch {
-	case errors.Is(u.Err, pos.ErrPaidTwice) || s.Flag == pos.FlagPaidTwice:
+	case errors.Is(u.Err, pos.ErrPaidTwice) || s.Flag == pos.FlagPaidTwice,
+		paidByWeChatsWord(u) && s.Method == pos.MethodCash:
 		return T("note.paid_twice", s.Total.String())
+	case paidByWeChatsWord(u):
+		return T("note.paid_unconfirmed")
 	case run.cashAsked && s.Method != pos.MethodCash:
 		return T("receipt.wechat_not_cash")
 	case run.cancelling && s.Method != pos.MethodCash:
@@ -40,6 +43,13 @@ func paidNote(run *chargeRun, u pos.Update) string {
 		return T("note.paid_with_trouble", describeErr(u.Err))
 	}
 	return ""
+}
+
+// paidByWeChatsWord: the charge ended without the payment in hand, but WeChat refused to
+// close the order because it is paid. The customer has paid: the till must say so, not
+// "cancelled" (recovery fetches the payment and records it).
+func paidByWeChatsWord(u pos.Update) bool {
+	return u.Phase.Final() && errors.Is(u.Err, pos.ErrPaidUnconfirmed)
 }
 
 // sayLastSale tells, on the cart, how the last sale ended: its warning if it had one,

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -167,5 +168,36 @@ func (r *rig) typeAnywhere(text string) {
 		} else {
 			r.till.w.Canvas().OnTypedRune()(ch)
 		}
+	}
+}
+
+// The customer pays while queries time out; the cashier cancels. WeChat refuses to close
+// the order because it is paid (ORDERPAID) and still does not answer the query: the charge
+// ends without the payment in hand, but the customer has paid. The till must say paid and
+// "take no more money" (the receipt, a paid customer screen), never "cancelled".
+func TestOrderPaidButUnconfirmedIsShownPaid(t *testing.T) {
+	r := newRig(t, func(pc *pos.Config, _ *Options) {
+		pc.Timeouts = pos.Timeouts{Query: 100 * time.Millisecond, Close: 3 * time.Second}
+	})
+	r.typ("5")
+	r.press(fyne.KeyReturn)
+	u := r.phase(pos.PhaseAwaiting)
+	// Every query outlasts its 100 ms; a close (3 s allowed) gets through.
+	r.sb.SetFaults([]sandbox.Fault{{Kind: sandbox.FaultLatency, Rate: 1, Path: "/out-trade-no/", Delay: 400 * time.Millisecond}})
+	if err := r.sb.Pay(u.Sale.OutTradeNo); err != nil {
+		t.Fatal(err)
+	}
+	r.press(fyne.KeyEscape)
+	r.waitFor("the end of the charge", func() bool { return r.till.run == nil })
+	if !errors.Is(r.till.latest.Err, pos.ErrPaidUnconfirmed) {
+		t.Fatalf("the charge ended %s (%v); the scenario wants an ORDERPAID WeChat would not confirm", r.till.latest.Phase, r.till.latest.Err)
+	}
+	if r.till.mode != modeReceipt {
+		t.Fatalf("WeChat says paid: the till should show the receipt, mode %d (status %q)", r.till.mode, r.till.status.headline.Text)
+	}
+	contains(t, "receipt warning", r.till.receipt.message.Text, "不要再收钱")
+	contains(t, "customer", r.till.customer.headline.Text, "支付成功")
+	if len(r.till.cashier.cart.Lines) != 0 {
+		t.Error("the paid cart must not stay to be charged again")
 	}
 }

@@ -129,6 +129,9 @@ const (
 func phaseWords(cv chargeView) (string, string, mood) {
 	u, s := cv.u, cv.u.Sale
 	order := T("status.order_no", s.OutTradeNo)
+	if paidByWeChatsWord(u) { // "closed" with WeChat saying paid: paid it is
+		return T("status.paid", s.Total.String()), T("note.paid_unconfirmed") + "\n" + order, moodPaid
+	}
 	switch u.Phase {
 	case pos.PhaseRecording, pos.PhasePreparing:
 		if cv.method == pos.MethodCode {
