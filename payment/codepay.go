@@ -59,7 +59,7 @@ func (g *Gateway) PayCode(ctx context.Context, o pos.CodeOrder) (pos.OrderStatus
 	if err := checkTotal(o.Total); err != nil {
 		return pos.OrderStatus{}, err
 	}
-	if !authCodeShape.MatchString(o.AuthCode) {
+	if !pos.ValidAuthCode(o.AuthCode) {
 		// Most often a product's barcode scanned into the payment field.
 		return pos.OrderStatus{}, invalid("不是微信付款码（应为 10-15 开头的 18 位数字）/ not a WeChat payment code (18 digits starting 10-15)")
 	}

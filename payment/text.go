@@ -20,9 +20,7 @@ const (
 // Shapes WeChat accepts; checking them here turns a slip into a clear refusal before any
 // network call (and keeps odd characters out of request paths).
 var (
-	outTradeNoShape  = regexp.MustCompile(`^[0-9A-Za-z_*-]{6,32}$`)
 	outRefundNoShape = regexp.MustCompile(`^[0-9A-Za-z_*|@-]{1,64}$`)
-	authCodeShape    = regexp.MustCompile(`^1[0-5][0-9]{16}$`) // 18 digits, prefix 10-15
 )
 
 // fieldText makes s fit a WeChat text field of max bytes: valid UTF-8, control
@@ -65,8 +63,8 @@ func invalid(what string) *pos.GatewayError {
 }
 
 func checkTradeNo(no string) error {
-	if !outTradeNoShape.MatchString(no) {
-		return invalid("商户订单号应为 6-32 位字母、数字、_-* / out_trade_no must be 6-32 letters, digits or _-*")
+	if !pos.ValidOutTradeNo(no) {
+		return invalid("商户订单号应为 6-32 位字母、数字、_-|* / out_trade_no must be 6-32 letters, digits or _-|*")
 	}
 	return nil
 }

@@ -71,7 +71,7 @@ func TestLocalChecksRefuseBeforeSending(t *testing.T) {
 			t.Errorf("%s: got %v, want a rejected INVALID_REQUEST", tc.name, tc.err)
 		}
 	}
-	for _, ok := range []error{checkTradeNo("T01-20250101-000001"), checkTotal(1), checkTotal(maxTotal), checkRefundNo("R1")} {
+	for _, ok := range []error{checkTradeNo("T01-20250101-000001"), checkTradeNo("T01|a*b_c"), checkTotal(1), checkTotal(maxTotal), checkRefundNo("R1")} {
 		if ok != nil {
 			t.Errorf("a valid value was refused: %v", ok)
 		}
